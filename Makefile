@@ -1,0 +1,50 @@
+# Sociale Basis. `make demo` runs the platform with real Amsterdam data; `make test` runs the suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install install-test lint schema check-schema vendor bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# The stamp files make installs idempotent: they rerun only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(BIN)/socialebasis demo
+	@echo "Sociale Basis draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-test
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+schema: install
+	$(BIN)/python manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
+
+check-schema: install
+	$(BIN)/python manage.py spectacular --file /tmp/openapi-current.yaml --validate --fail-on-warn
+	diff -u docs/openapi.yaml /tmp/openapi-current.yaml
+
+bench: install-test
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/search.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

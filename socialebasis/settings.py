@@ -1,0 +1,166 @@
+"""The one settings module of Sociale Basis, driven by environment variables.
+
+Variables (all optional; the defaults run the embedded demo on SQLite):
+
+- ``SB_DEBUG``: "1" for development (default "1" unless ``SB_PRODUCTION=1``).
+- ``SB_PRODUCTION``: "1" turns on production hardening (secure cookies, HSTS).
+- ``SB_SECRET_KEY``: required in production.
+- ``DATABASE_URL``: e.g. ``postgres://postgres@127.0.0.1:5432/socialebasis``;
+  default ``sqlite:///<repo>/db.sqlite3``.
+- ``SB_ALLOWED_HOSTS``: comma-separated host names.
+- ``SB_TILE_URL`` / ``SB_TILE_ATTRIBUTION``: Leaflet tile layer (PDOK BRT by default;
+  empty disables tiles, the map still shows markers).
+- ``SB_GEOCODER``: ``offline`` (default, from loaded data) or ``pdok``;
+  ``SB_PDOK_URL`` overrides the PDOK Locatieserver endpoint.
+- ``SB_DATA_DIR``: where the public data files live (default ``<repo>/data``).
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from socialebasis.lib.env import env_bool, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION = env_bool("SB_PRODUCTION", False)
+DEBUG = env_bool("SB_DEBUG", not PRODUCTION)
+
+SECRET_KEY = env_str("SB_SECRET_KEY", "" if PRODUCTION else "dev-only-insecure-key-change-me")
+if PRODUCTION and not SECRET_KEY:
+    raise RuntimeError("SB_SECRET_KEY must be set when SB_PRODUCTION=1")
+
+ALLOWED_HOSTS = env_list("SB_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "socialebasis.accounts",
+    "socialebasis.areas",
+    "socialebasis.directory",
+    "socialebasis.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "socialebasis.urls"
+WSGI_APPLICATION = "socialebasis.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "socialebasis.lib.context.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets readers and a writer work at once; a busy timeout avoids "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "socialebasis" / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+DATA_DIR = Path(env_str("SB_DATA_DIR", str(BASE_DIR / "data")))
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 "rest_framework.renderers.BrowsableAPIRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sociale Basis API",
+    "DESCRIPTION": "Read API of the social map (directory), areas and search. "
+    "The Open Referral HSDS 3.0 API lives under /api/hsds/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+TILE_URL = env_str("SB_TILE_URL", "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png")
+TILE_ATTRIBUTION = env_str("SB_TILE_ATTRIBUTION", "Kaartgegevens &copy; Kadaster (PDOK BRT)")
+GEOCODER = env_str("SB_GEOCODER", "offline")
+PDOK_URL = env_str("SB_PDOK_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free")
+
+EMAIL_BACKEND = env_str("SB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("SB_LOG_LEVEL", "WARNING")},
+}
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = env_bool("SB_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    STORAGES["staticfiles"]["BACKEND"] = (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )

@@ -1,0 +1,16 @@
+"""Root URLconf. Each app owns its URLs; pages are Dutch-first with /en/ via the language switch."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("socialebasis.api.urls")),
+]
+urlpatterns += i18n_patterns(
+    path("beheer/", admin.site.urls),
+    path("", include("socialebasis.directory.urls")),
+    path("gebieden/", include("socialebasis.areas.urls")),
+    prefix_default_language=False,
+)
