@@ -519,6 +519,8 @@ class SearchEntry(models.Model):
 class SearchTerm(models.Model):
     """Extension: the vocabulary of indexed stems with document frequency, for typo tolerance."""
 
-    term = models.CharField(max_length=100, unique=True)
+    term = models.CharField(max_length=100, unique=True, help_text="a Snowball dutch_porter stem")
+    word = models.CharField(max_length=100, default="",
+                            help_text="the most frequent word with this stem")
     length = models.PositiveSmallIntegerField(db_index=True)
     doc_count = models.PositiveIntegerField(default=0)

@@ -1,0 +1,311 @@
+"""Geocoding: turn the "where" of a search into a point.
+
+Two backends behind one interface (``Geocoder.geocode(text) -> Place``):
+
+- ``OfflineGeocoder`` (default, ``SB_GEOCODER=offline``): from loaded data only. Understands
+  coordinates ("52.37,4.89"), a PC6 or PC4 postcode, a CBS code (BU/WK/GM), a neighbourhood,
+  district or municipality name, an area alias from ``data/*/gebieden.csv`` ("De Baarsjes"),
+  and the address of a known location ("Spaarndammerdijk 319").
+- ``PdokGeocoder`` (``SB_GEOCODER=pdok``): the PDOK Locatieserver ``free`` endpoint
+  (https://api.pdok.nl/bzk/locatieserver/search/v3_1/free), URL configurable with
+  ``SB_PDOK_URL``. Coordinates are read from ``centroide_ll`` ("POINT(lon lat)").
+
+Both raise ``PlaceNotFound`` (field ``near``) when the text names no known place, and never
+return a point outside WGS84.
+"""
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from statistics import fmean
+
+import requests
+from django.conf import settings
+from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext as _
+
+from socialebasis.lib.geo import valid_wgs84
+from socialebasis.lib.text import fold, words
+
+
+class SearchError(ValueError):
+    """Bad search input. ``field`` is the parameter name, ``reason`` a Dutch sentence."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class PlaceNotFound(SearchError):
+    """The "where" text names no known place."""
+
+    def __init__(self, text: str, reason: str | None = None):
+        super().__init__(
+            "near", reason or _("Plaats '%(text)s' niet gevonden. Probeer een postcode, "
+                                "buurt of adres.") % {"text": text[:100]})
+        self.text = text
+
+
+@dataclass(frozen=True)
+class Place:
+    """A geocoded point (WGS84 degrees) with what it was recognised as.
+
+    ``kind``: coordinates, postcode, neighbourhood, district, municipality, area, address.
+    ``code``: the CBS code or postcode where there is one. ``municipality_code``: the GM code
+    the place lies in, when known (used for services with a municipal service area).
+    """
+
+    lat: float
+    lon: float
+    label: str
+    kind: str
+    code: str = ""
+    municipality_code: str = ""
+
+
+_COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+_PC6 = re.compile(r"^\s*(\d{4})\s*([a-zA-Z]{2})\s*$")
+_PC4 = re.compile(r"^\s*(\d{4})\s*$")
+_CBS = re.compile(r"^\s*((?:BU|WK)\d{4}[0-9A-Z]{2,4}|GM\d{4})\s*$", re.IGNORECASE)
+_ADDRESS = re.compile(r"^(.*?\D)\s*(\d+)\s*(.*)$")
+
+
+class Geocoder:
+    """Interface: ``geocode(text) -> Place``; raises PlaceNotFound."""
+
+    def geocode(self, text: str) -> Place:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def _parse_coordinates(text: str) -> Place | None:
+    match = _COORDS.match(text)
+    if not match:
+        return None
+    lat, lon = float(match.group(1)), float(match.group(2))
+    if not valid_wgs84(lat, lon):
+        raise PlaceNotFound(text, _("Coördinaten buiten bereik (breedte -90..90, lengte "
+                                    "-180..180)."))
+    return Place(lat, lon, f"{lat:.5f}, {lon:.5f}", "coordinates")
+
+
+class OfflineGeocoder(Geocoder):
+    """Geocodes from the areas and directory already in the database (no network)."""
+
+    def geocode(self, text: str) -> Place:
+        text = (text or "").strip()
+        if not text:
+            raise PlaceNotFound(text, _("Geef een plaats op."))
+        if len(text) > 200:
+            raise PlaceNotFound(text, _("Plaats is te lang (maximaal 200 tekens)."))
+        for finder in (_parse_coordinates, _postcode6, _postcode4, _cbs_code, _area_name,
+                       _alias, _address):
+            place = finder(text)
+            if place is not None:
+                return place
+        raise PlaceNotFound(text)
+
+
+def _area_place(area, kind: str) -> Place | None:
+    if area.centroid_lat is None or area.centroid_lon is None:
+        return None
+    municipality = area if kind == "municipality" else area.municipality
+    return Place(area.centroid_lat, area.centroid_lon, area.name, kind, area.code,
+                 municipality.code)
+
+
+def _postcode6(text: str) -> Place | None:
+    match = _PC6.match(text)
+    if not match:
+        return None
+    from socialebasis.directory.models import Address
+
+    postcode = f"{match.group(1)}{match.group(2).upper()}"
+    point = (Address.objects.filter(postal_code=postcode, location__latitude__isnull=False)
+             .aggregate(lat=Avg("location__latitude"), lon=Avg("location__longitude"),
+                        n=Count("id")))
+    if point["n"]:
+        municipality = (Address.objects.filter(postal_code=postcode)
+                        .values_list("location__municipality__code", flat=True).first())
+        return Place(point["lat"], point["lon"], f"{match.group(1)} {match.group(2).upper()}",
+                     "postcode", postcode, municipality or "")
+    return _postcode4(match.group(1))  # an unknown PC6 falls back to its PC4 area
+
+
+def _postcode4(text: str) -> Place | None:
+    match = _PC4.match(text)
+    if not match:
+        return None
+    from socialebasis.areas.models import Neighbourhood
+    from socialebasis.directory.models import Address
+
+    pc4 = match.group(1)
+    hoods = list(Neighbourhood.objects.filter(postcode=pc4, centroid_lat__isnull=False)
+                 .select_related("municipality"))
+    if hoods:
+        # The PC4 area's centre: the mean of the neighbourhoods whose most common PC4 it is.
+        return Place(fmean(h.centroid_lat for h in hoods), fmean(h.centroid_lon for h in hoods),
+                     pc4, "postcode", pc4, hoods[0].municipality.code)
+    point = (Address.objects.filter(postal_code__startswith=pc4, location__latitude__isnull=False)
+             .aggregate(lat=Avg("location__latitude"), lon=Avg("location__longitude"),
+                        n=Count("id")))
+    if point["n"]:
+        municipality = (Address.objects.filter(postal_code__startswith=pc4)
+                        .values_list("location__municipality__code", flat=True).first())
+        return Place(point["lat"], point["lon"], pc4, "postcode", pc4, municipality or "")
+    raise PlaceNotFound(text, _("Postcode %(pc)s is niet bekend.") % {"pc": pc4})
+
+
+def _cbs_code(text: str) -> Place | None:
+    match = _CBS.match(text)
+    if not match:
+        return None
+    from socialebasis.areas.models import District, Municipality, Neighbourhood
+
+    code = match.group(1).upper()
+    model, kind = {"BU": (Neighbourhood, "neighbourhood"), "WK": (District, "district"),
+                   "GM": (Municipality, "municipality")}[code[:2]]
+    related = [] if kind == "municipality" else ["municipality"]
+    area = model.objects.select_related(*related).filter(code=code).first()
+    place = _area_place(area, kind) if area else None
+    if place is None:
+        raise PlaceNotFound(text, _("Gebiedscode %(code)s is niet bekend.") % {"code": code})
+    return place
+
+
+def _area_name(text: str) -> Place | None:
+    from socialebasis.areas.models import District, Municipality, Neighbourhood
+
+    name = text.strip()
+    for model, kind in ((Neighbourhood, "neighbourhood"), (District, "district"),
+                        (Municipality, "municipality")):
+        related = [] if kind == "municipality" else ["municipality"]
+        candidates = list(model.objects.select_related(*related)
+                          .filter(name__iexact=name, centroid_lat__isnull=False))
+        if not candidates:
+            continue
+        # The same name exists in several municipalities ("Centrum"): prefer the one where the
+        # directory has data, then the most populous.
+        def weight(area):
+            municipality = area if kind == "municipality" else area.municipality
+            return (_has_directory(municipality.code), area.residents or 0)
+
+        return _area_place(max(candidates, key=weight), kind)
+    return None
+
+
+@lru_cache(maxsize=512)
+def _has_directory(municipality_code: str) -> bool:
+    from socialebasis.directory.models import Location
+
+    return Location.objects.filter(municipality__code=municipality_code).exists()
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, tuple[str, str, list[str]]]:
+    """{folded name: (display name, GM code, [WK codes])} from every data/*/gebieden.csv."""
+    result: dict[str, tuple[str, str, list[str]]] = {}
+    for path in sorted(settings.DATA_DIR.glob("*/gebieden.csv")):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                result[" ".join(words(row["name"]))] = (
+                    row["name"], row["municipality_code"], row["wijk_codes"].split())
+    return result
+
+
+def _alias(text: str) -> Place | None:
+    from socialebasis.areas.models import District
+
+    entry = _aliases().get(" ".join(words(text)))
+    if entry is None:
+        return None
+    name, municipality_code, codes = entry
+    districts = [d for d in District.objects.filter(code__in=codes)
+                 if d.centroid_lat is not None]
+    if not districts:
+        return None
+    return Place(fmean(d.centroid_lat for d in districts), fmean(d.centroid_lon for d in districts),
+                 name, "area", "", municipality_code)
+
+
+def _address(text: str) -> Place | None:
+    from socialebasis.directory.models import Address
+
+    match = _ADDRESS.match(text)
+    street = (match.group(1) if match else text).strip(" ,")
+    number = match.group(2) if match else ""
+    if len(street) < 3:
+        return None
+    query = Address.objects.filter(address_1__istartswith=street, location__latitude__isnull=False)
+    if number:
+        query = query.filter(Q(address_1__iregex=rf"^{re.escape(street)}\s+{number}\b"))
+    rows = list(query.values("address_1", "postal_code", "location__latitude",
+                             "location__longitude", "location__municipality__code")[:200])
+    rows = [r for r in rows if fold(r["address_1"]).startswith(fold(street))]
+    if not rows:
+        return None
+    label = rows[0]["address_1"] if number else street
+    return Place(fmean(r["location__latitude"] for r in rows),
+                 fmean(r["location__longitude"] for r in rows), label, "address",
+                 rows[0]["postal_code"] if number else "",
+                 rows[0]["location__municipality__code"] or "")
+
+
+class PdokGeocoder(Geocoder):
+    """PDOK Locatieserver (free search). Coordinates (lat,lon) are parsed locally first."""
+
+    def __init__(self, url: str | None = None, timeout_s: float = 3.0, session=None):
+        self.url = url or settings.PDOK_URL
+        self.timeout_s = timeout_s
+        self.session = session or requests.Session()
+
+    def geocode(self, text: str) -> Place:
+        text = (text or "").strip()
+        if not text:
+            raise PlaceNotFound(text, _("Geef een plaats op."))
+        place = _parse_coordinates(text)
+        if place:
+            return place
+        try:
+            response = self.session.get(
+                self.url, params={"q": text, "rows": 1,
+                                  "fq": "type:(postcode OR adres OR buurt OR wijk OR gemeente "
+                                        "OR woonplaats OR weg)"},
+                timeout=self.timeout_s)
+            response.raise_for_status()
+            docs = response.json().get("response", {}).get("docs", [])
+        except (requests.RequestException, ValueError) as exc:
+            raise PlaceNotFound(text, _("De adreszoeker (PDOK) is niet bereikbaar.")) from exc
+        if not docs:
+            raise PlaceNotFound(text)
+        return parse_pdok_doc(docs[0], text)
+
+
+_POINT = re.compile(r"POINT\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)")
+
+
+def parse_pdok_doc(doc: dict, text: str) -> Place:
+    """A Place from one Locatieserver response doc (fields type, weergavenaam, centroide_ll,
+    buurtcode/wijkcode/gemeentecode/postcode). Raises PlaceNotFound on a malformed doc."""
+    match = _POINT.match(doc.get("centroide_ll", ""))
+    if not match:
+        raise PlaceNotFound(text, _("Onverwacht antwoord van de adreszoeker."))
+    lon, lat = float(match.group(1)), float(match.group(2))
+    if not valid_wgs84(lat, lon):
+        raise PlaceNotFound(text, _("Onverwacht antwoord van de adreszoeker."))
+    kind = {"adres": "address", "postcode": "postcode", "buurt": "neighbourhood",
+            "wijk": "district", "gemeente": "municipality"}.get(doc.get("type", ""), "area")
+    code = (doc.get("buurtcode") or doc.get("wijkcode") or doc.get("postcode")
+            or doc.get("gemeentecode") or "")
+    municipality = doc.get("gemeentecode", "")
+    if municipality and not municipality.startswith("GM"):
+        municipality = f"GM{municipality}"
+    return Place(lat, lon, doc.get("weergavenaam", text), kind, code, municipality)
+
+
+def get_geocoder() -> Geocoder:
+    """The configured geocoder (``settings.GEOCODER``: offline or pdok)."""
+    if settings.GEOCODER == "pdok":
+        return PdokGeocoder()
+    return OfflineGeocoder()
