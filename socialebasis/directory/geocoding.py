@@ -43,8 +43,11 @@ class PlaceNotFound(SearchError):
 
     def __init__(self, text: str, reason: str | None = None):
         super().__init__(
-            "near", reason or _("Plaats '%(text)s' niet gevonden. Probeer een postcode, "
-                                "buurt of adres.") % {"text": text[:100]})
+            "near",
+            reason
+            or _("Plaats '%(text)s' niet gevonden. Probeer een postcode, buurt of adres.")
+            % {"text": text[:100]},
+        )
         self.text = text
 
 
@@ -85,8 +88,9 @@ def _parse_coordinates(text: str) -> Place | None:
         return None
     lat, lon = float(match.group(1)), float(match.group(2))
     if not valid_wgs84(lat, lon):
-        raise PlaceNotFound(text, _("Coördinaten buiten bereik (breedte -90..90, lengte "
-                                    "-180..180)."))
+        raise PlaceNotFound(
+            text, _("Coördinaten buiten bereik (breedte -90..90, lengte -180..180).")
+        )
     return Place(lat, lon, f"{lat:.5f}, {lon:.5f}", "coordinates")
 
 
@@ -99,8 +103,15 @@ class OfflineGeocoder(Geocoder):
             raise PlaceNotFound(text, _("Geef een plaats op."))
         if len(text) > 200:
             raise PlaceNotFound(text, _("Plaats is te lang (maximaal 200 tekens)."))
-        for finder in (_parse_coordinates, _postcode6, _postcode4, _cbs_code, _area_name,
-                       _alias, _address):
+        for finder in (
+            _parse_coordinates,
+            _postcode6,
+            _postcode4,
+            _cbs_code,
+            _area_name,
+            _alias,
+            _address,
+        ):
             place = finder(text)
             if place is not None:
                 return place
@@ -111,8 +122,9 @@ def _area_place(area, kind: str) -> Place | None:
     if area.centroid_lat is None or area.centroid_lon is None:
         return None
     municipality = area if kind == "municipality" else area.municipality
-    return Place(area.centroid_lat, area.centroid_lon, area.name, kind, area.code,
-                 municipality.code)
+    return Place(
+        area.centroid_lat, area.centroid_lon, area.name, kind, area.code, municipality.code
+    )
 
 
 def _postcode6(text: str) -> Place | None:
@@ -122,14 +134,23 @@ def _postcode6(text: str) -> Place | None:
     from socialebasis.directory.models import Address
 
     postcode = f"{match.group(1)}{match.group(2).upper()}"
-    point = (Address.objects.filter(postal_code=postcode, location__latitude__isnull=False)
-             .aggregate(lat=Avg("location__latitude"), lon=Avg("location__longitude"),
-                        n=Count("id")))
+    point = Address.objects.filter(
+        postal_code=postcode, location__latitude__isnull=False
+    ).aggregate(lat=Avg("location__latitude"), lon=Avg("location__longitude"), n=Count("id"))
     if point["n"]:
-        municipality = (Address.objects.filter(postal_code=postcode)
-                        .values_list("location__municipality__code", flat=True).first())
-        return Place(point["lat"], point["lon"], f"{match.group(1)} {match.group(2).upper()}",
-                     "postcode", postcode, municipality or "")
+        municipality = (
+            Address.objects.filter(postal_code=postcode)
+            .values_list("location__municipality__code", flat=True)
+            .first()
+        )
+        return Place(
+            point["lat"],
+            point["lon"],
+            f"{match.group(1)} {match.group(2).upper()}",
+            "postcode",
+            postcode,
+            municipality or "",
+        )
     return _postcode4(match.group(1))  # an unknown PC6 falls back to its PC4 area
 
 
@@ -141,18 +162,30 @@ def _postcode4(text: str) -> Place | None:
     from socialebasis.directory.models import Address
 
     pc4 = match.group(1)
-    hoods = list(Neighbourhood.objects.filter(postcode=pc4, centroid_lat__isnull=False)
-                 .select_related("municipality"))
+    hoods = list(
+        Neighbourhood.objects.filter(postcode=pc4, centroid_lat__isnull=False).select_related(
+            "municipality"
+        )
+    )
     if hoods:
         # The PC4 area's centre: the mean of the neighbourhoods whose most common PC4 it is.
-        return Place(fmean(h.centroid_lat for h in hoods), fmean(h.centroid_lon for h in hoods),
-                     pc4, "postcode", pc4, hoods[0].municipality.code)
-    point = (Address.objects.filter(postal_code__startswith=pc4, location__latitude__isnull=False)
-             .aggregate(lat=Avg("location__latitude"), lon=Avg("location__longitude"),
-                        n=Count("id")))
+        return Place(
+            fmean(h.centroid_lat for h in hoods),
+            fmean(h.centroid_lon for h in hoods),
+            pc4,
+            "postcode",
+            pc4,
+            hoods[0].municipality.code,
+        )
+    point = Address.objects.filter(
+        postal_code__startswith=pc4, location__latitude__isnull=False
+    ).aggregate(lat=Avg("location__latitude"), lon=Avg("location__longitude"), n=Count("id"))
     if point["n"]:
-        municipality = (Address.objects.filter(postal_code__startswith=pc4)
-                        .values_list("location__municipality__code", flat=True).first())
+        municipality = (
+            Address.objects.filter(postal_code__startswith=pc4)
+            .values_list("location__municipality__code", flat=True)
+            .first()
+        )
         return Place(point["lat"], point["lon"], pc4, "postcode", pc4, municipality or "")
     raise PlaceNotFound(text, _("Postcode %(pc)s is niet bekend.") % {"pc": pc4})
 
@@ -164,8 +197,11 @@ def _cbs_code(text: str) -> Place | None:
     from socialebasis.areas.models import District, Municipality, Neighbourhood
 
     code = match.group(1).upper()
-    model, kind = {"BU": (Neighbourhood, "neighbourhood"), "WK": (District, "district"),
-                   "GM": (Municipality, "municipality")}[code[:2]]
+    model, kind = {
+        "BU": (Neighbourhood, "neighbourhood"),
+        "WK": (District, "district"),
+        "GM": (Municipality, "municipality"),
+    }[code[:2]]
     related = [] if kind == "municipality" else ["municipality"]
     area = model.objects.select_related(*related).filter(code=code).first()
     place = _area_place(area, kind) if area else None
@@ -178,16 +214,23 @@ def _area_name(text: str) -> Place | None:
     from socialebasis.areas.models import District, Municipality, Neighbourhood
 
     name = text.strip()
-    for model, kind in ((Neighbourhood, "neighbourhood"), (District, "district"),
-                        (Municipality, "municipality")):
+    for model, kind in (
+        (Neighbourhood, "neighbourhood"),
+        (District, "district"),
+        (Municipality, "municipality"),
+    ):
         related = [] if kind == "municipality" else ["municipality"]
-        candidates = list(model.objects.select_related(*related)
-                          .filter(name__iexact=name, centroid_lat__isnull=False))
+        candidates = list(
+            model.objects.select_related(*related).filter(
+                name__iexact=name, centroid_lat__isnull=False
+            )
+        )
         if not candidates:
             continue
+
         # The same name exists in several municipalities ("Centrum"): prefer the one where the
         # directory has data, then the most populous.
-        def weight(area):
+        def weight(area, kind=kind):
             municipality = area if kind == "municipality" else area.municipality
             return (_has_directory(municipality.code), area.residents or 0)
 
@@ -210,7 +253,10 @@ def _aliases() -> dict[str, tuple[str, str, list[str]]]:
         with path.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 result[" ".join(words(row["name"]))] = (
-                    row["name"], row["municipality_code"], row["wijk_codes"].split())
+                    row["name"],
+                    row["municipality_code"],
+                    row["wijk_codes"].split(),
+                )
     return result
 
 
@@ -221,12 +267,17 @@ def _alias(text: str) -> Place | None:
     if entry is None:
         return None
     name, municipality_code, codes = entry
-    districts = [d for d in District.objects.filter(code__in=codes)
-                 if d.centroid_lat is not None]
+    districts = [d for d in District.objects.filter(code__in=codes) if d.centroid_lat is not None]
     if not districts:
         return None
-    return Place(fmean(d.centroid_lat for d in districts), fmean(d.centroid_lon for d in districts),
-                 name, "area", "", municipality_code)
+    return Place(
+        fmean(d.centroid_lat for d in districts),
+        fmean(d.centroid_lon for d in districts),
+        name,
+        "area",
+        "",
+        municipality_code,
+    )
 
 
 def _address(text: str) -> Place | None:
@@ -240,16 +291,27 @@ def _address(text: str) -> Place | None:
     query = Address.objects.filter(address_1__istartswith=street, location__latitude__isnull=False)
     if number:
         query = query.filter(Q(address_1__iregex=rf"^{re.escape(street)}\s+{number}\b"))
-    rows = list(query.values("address_1", "postal_code", "location__latitude",
-                             "location__longitude", "location__municipality__code")[:200])
+    rows = list(
+        query.values(
+            "address_1",
+            "postal_code",
+            "location__latitude",
+            "location__longitude",
+            "location__municipality__code",
+        )[:200]
+    )
     rows = [r for r in rows if fold(r["address_1"]).startswith(fold(street))]
     if not rows:
         return None
     label = rows[0]["address_1"] if number else street
-    return Place(fmean(r["location__latitude"] for r in rows),
-                 fmean(r["location__longitude"] for r in rows), label, "address",
-                 rows[0]["postal_code"] if number else "",
-                 rows[0]["location__municipality__code"] or "")
+    return Place(
+        fmean(r["location__latitude"] for r in rows),
+        fmean(r["location__longitude"] for r in rows),
+        label,
+        "address",
+        rows[0]["postal_code"] if number else "",
+        rows[0]["location__municipality__code"] or "",
+    )
 
 
 class PdokGeocoder(Geocoder):
@@ -269,10 +331,15 @@ class PdokGeocoder(Geocoder):
             return place
         try:
             response = self.session.get(
-                self.url, params={"q": text, "rows": 1,
-                                  "fq": "type:(postcode OR adres OR buurt OR wijk OR gemeente "
-                                        "OR woonplaats OR weg)"},
-                timeout=self.timeout_s)
+                self.url,
+                params={
+                    "q": text,
+                    "rows": 1,
+                    "fq": "type:(postcode OR adres OR buurt OR wijk OR gemeente "
+                    "OR woonplaats OR weg)",
+                },
+                timeout=self.timeout_s,
+            )
             response.raise_for_status()
             docs = response.json().get("response", {}).get("docs", [])
         except (requests.RequestException, ValueError) as exc:
@@ -294,10 +361,20 @@ def parse_pdok_doc(doc: dict, text: str) -> Place:
     lon, lat = float(match.group(1)), float(match.group(2))
     if not valid_wgs84(lat, lon):
         raise PlaceNotFound(text, _("Onverwacht antwoord van de adreszoeker."))
-    kind = {"adres": "address", "postcode": "postcode", "buurt": "neighbourhood",
-            "wijk": "district", "gemeente": "municipality"}.get(doc.get("type", ""), "area")
-    code = (doc.get("buurtcode") or doc.get("wijkcode") or doc.get("postcode")
-            or doc.get("gemeentecode") or "")
+    kind = {
+        "adres": "address",
+        "postcode": "postcode",
+        "buurt": "neighbourhood",
+        "wijk": "district",
+        "gemeente": "municipality",
+    }.get(doc.get("type", ""), "area")
+    code = (
+        doc.get("buurtcode")
+        or doc.get("wijkcode")
+        or doc.get("postcode")
+        or doc.get("gemeentecode")
+        or ""
+    )
     municipality = doc.get("gemeentecode", "")
     if municipality and not municipality.startswith("GM"):
         municipality = f"GM{municipality}"

@@ -517,10 +517,13 @@ class SearchEntry(models.Model):
 
 
 class SearchTerm(models.Model):
-    """Extension: the vocabulary of indexed stems with document frequency, for typo tolerance."""
+    """Extension: the vocabulary of indexed words, for typo tolerance.
 
-    term = models.CharField(max_length=100, unique=True, help_text="a Snowball dutch_porter stem")
-    word = models.CharField(max_length=100, default="",
-                            help_text="the most frequent word with this stem")
+    ``term`` is a folded word of the index, ``stem`` its Snowball dutch_porter stem,
+    ``length`` the word's length, ``doc_count`` in how many services it occurs.
+    """
+
+    term = models.CharField(max_length=100, unique=True)
+    stem = models.CharField(max_length=100, db_index=True, default="")
     length = models.PositiveSmallIntegerField(db_index=True)
     doc_count = models.PositiveIntegerField(default=0)

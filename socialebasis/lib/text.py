@@ -23,19 +23,131 @@ _WORD_RE = re.compile(r"[a-z0-9]+")
 
 # Dutch function words: dropped from queries (AND semantics would otherwise demand them).
 STOPWORDS = frozenset(
-    """aan al als bij dan dat de der des deze die dit door een en er het hij hoe ik in is je
-    jij kan me met mijn na naar niet nog of om op over te tot u uit van voor wat we wel wie
-    wij ze zij zijn zo zonder""".split()
+    [
+        "aan",
+        "al",
+        "als",
+        "bij",
+        "dan",
+        "dat",
+        "de",
+        "der",
+        "des",
+        "deze",
+        "die",
+        "dit",
+        "door",
+        "een",
+        "en",
+        "er",
+        "het",
+        "hij",
+        "hoe",
+        "ik",
+        "in",
+        "is",
+        "je",
+        "jij",
+        "kan",
+        "me",
+        "met",
+        "mijn",
+        "na",
+        "naar",
+        "niet",
+        "nog",
+        "of",
+        "om",
+        "op",
+        "over",
+        "te",
+        "tot",
+        "u",
+        "uit",
+        "van",
+        "voor",
+        "wat",
+        "we",
+        "wel",
+        "wie",
+        "wij",
+        "ze",
+        "zij",
+        "zijn",
+        "zo",
+        "zonder",
+    ]
 )
 
 # Word parts common in the social domain; helps split compounds the corpus seldom spells apart.
 DOMAIN_LEXICON = frozenset(
-    """schuld schulden hulp verlening hulpverlening buurt kamer huis wijk team zorg mantel
-    jongeren jeugd centrum ouderen vrijwilliger vrijwilligers werk steun punt geld zorgen
-    opvang dag besteding inloop bibliotheek sport speel tuin school ontmoeting maatschappelijk
-    opvoeding ondersteuning armoede voedsel bank taal les digitaal eenzaamheid gezin kinder
-    boerderij welzijn advies loket informatie activiteiten activiteit koffie ochtend middag
-    avond maaltijd eten samen buren netwerk werkplaats atelier dienst dienstverlening""".split()
+    [
+        "schuld",
+        "schulden",
+        "hulp",
+        "verlening",
+        "hulpverlening",
+        "buurt",
+        "kamer",
+        "huis",
+        "wijk",
+        "team",
+        "zorg",
+        "mantel",
+        "jongeren",
+        "jeugd",
+        "centrum",
+        "ouderen",
+        "vrijwilliger",
+        "vrijwilligers",
+        "werk",
+        "steun",
+        "punt",
+        "geld",
+        "zorgen",
+        "opvang",
+        "dag",
+        "besteding",
+        "inloop",
+        "bibliotheek",
+        "sport",
+        "speel",
+        "tuin",
+        "school",
+        "ontmoeting",
+        "maatschappelijk",
+        "opvoeding",
+        "ondersteuning",
+        "armoede",
+        "voedsel",
+        "bank",
+        "taal",
+        "les",
+        "digitaal",
+        "eenzaamheid",
+        "gezin",
+        "kinder",
+        "boerderij",
+        "welzijn",
+        "advies",
+        "loket",
+        "informatie",
+        "activiteiten",
+        "activiteit",
+        "koffie",
+        "ochtend",
+        "middag",
+        "avond",
+        "maaltijd",
+        "eten",
+        "samen",
+        "buren",
+        "netwerk",
+        "werkplaats",
+        "atelier",
+        "dienst",
+        "dienstverlening",
+    ]
 )
 
 MIN_PART = 3  # shortest compound part that counts as a word
@@ -92,7 +204,7 @@ def split_compound(word: str, lexicon: frozenset[str] | set[str]) -> list[str]:
         # a linking "s"/"e"/"en" between parts: skip it
         for link in ("s", "e", "en"):
             k = i + len(link)
-            if word.startswith(link, i) and 0 < i and k < n and best[k]:
+            if word.startswith(link, i) and i > 0 and k < n and best[k]:
                 candidate = list(best[k])
                 if best[i] is None or len(candidate) < len(best[i]):
                     best[i] = candidate

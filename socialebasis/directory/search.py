@@ -1,0 +1,488 @@
+"""Search of the social map: free Dutch text, a place and filters. The one search function
+behind the pages, the API (``/api/v1/search/``, HSDS ``/service_at_locations``) and the CLI.
+
+Text. The query is folded (lower case, accents off) and split into words; Dutch stopwords are
+dropped. Each remaining word is a *concept*: the word itself plus the synonyms an administrator
+listed with it (``SynonymGroup``; multi-word synonyms such as "zorgen voor naaste" are matched
+as phrases in the query). A word that matches no indexed stem, and is at least 5 letters, is
+corrected to the nearest indexed word within an edit distance of 1 (5-7 letters) or 2
+(8+ letters), measured as optimal string alignment (transpositions count once). Words are matched
+as Snowball dutch_porter stems with prefix matching, so "schulden" finds "schuldhulpverlening";
+compound parts are indexed too, so "hulpverlening" finds it as well. All concepts must match
+(AND); when that finds nothing and there are several concepts, any concept may match (OR) and
+the response says ``relaxed``.
+
+Ranking. SQLite: FTS5 bm25 with column weights name 10, keywords 4, body 1. PostgreSQL:
+``ts_rank`` over a tsvector weighted A (name), B (keywords), C (body), D (compound parts) with
+weights 1.0/0.4/0.2/0.05 and length normalisation 1. ``SearchHit.score`` is the rank scaled to
+0..1 (1 = best hit of this search; 0 when there is no text). Ties break on distance, then name.
+
+Place. ``near`` goes through the configured geocoder (``directory.geocoding``); or ``lat`` and
+``lon`` are given. Hits within ``radius`` metres (default 2,000, clamped to 100..50,000) of the
+point carry ``distance_m``; services without a location but with a service area in the place's
+municipality are included with ``distance_m`` None.
+
+Errors. ``SearchError(field, reason)`` for input that cannot be searched (no text, place or
+theme; coordinates out of range); ``PlaceNotFound`` (field "near") for an unknown place.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rapidfuzz.distance import OSA
+
+from socialebasis.directory.geocoding import (
+    Place,
+    PlaceNotFound,
+    SearchError,
+    get_geocoder,
+)
+from socialebasis.directory.models import (
+    Address,
+    Schedule,
+    SearchEntry,
+    SearchTerm,
+    SynonymGroup,
+)
+from socialebasis.directory.opening import is_open_at
+from socialebasis.lib.geo import bounding_box, haversine_m, valid_wgs84
+from socialebasis.lib.text import STOPWORDS, query_words, stem, words
+
+__all__ = [
+    "Place",
+    "PlaceNotFound",
+    "SearchError",
+    "SearchParams",
+    "SearchHit",
+    "SearchResponse",
+    "search",
+    "RADIUS_DEFAULT",
+    "RADIUS_MIN",
+    "RADIUS_MAX",
+    "SORTS",
+]
+
+RADIUS_DEFAULT = 2_000
+RADIUS_MIN = 100
+RADIUS_MAX = 50_000
+SORTS = ("relevance", "distance", "name")
+FTS_WEIGHTS = (10.0, 4.0, 1.0)
+PG_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A
+
+
+def clamp_radius(radius_m: int) -> int:
+    """The radius in metres, clamped to RADIUS_MIN..RADIUS_MAX."""
+    return max(RADIUS_MIN, min(RADIUS_MAX, int(radius_m)))
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """What to search. ``radius`` in metres; ``sort`` "" means relevance with text, distance
+    with only a place, else name. ``theme`` is a code of the sb-thema taxonomy (children
+    included); ``area`` a CBS code (BU/WK/GM); ``age`` in years; ``language`` ISO 639-1."""
+
+    q: str = ""
+    near: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    radius: int = RADIUS_DEFAULT
+    sort: str = ""
+    theme: str = ""
+    kind: str = ""
+    area: str = ""
+    age: int | None = None
+    free: bool = False
+    wheelchair: bool = False
+    language: str = ""
+    open_now: bool = False
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass
+class SearchHit:
+    """One result: a service, at a location where it has one. ``distance_m`` in metres from
+    the searched place (None without a place, or for a service area without a location);
+    ``score`` relevance in 0..1."""
+
+    service: object
+    location: object | None
+    service_at_location: object | None
+    distance_m: float | None
+    score: float
+    entry_id: int = 0
+
+
+@dataclass
+class SearchResponse:
+    """Hits of one page, with the total count and what the search understood."""
+
+    params: SearchParams
+    hits: list[SearchHit]
+    total: int
+    place: Place | None = None
+    relaxed: bool = False
+    corrections: dict[str, str] = field(default_factory=dict)
+    synonyms_used: list[str] = field(default_factory=list)
+
+    @property
+    def page(self) -> int:
+        return self.params.page
+
+    @property
+    def page_size(self) -> int:
+        return self.params.page_size
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.params.page_size))
+
+
+# ---------------------------------------------------------------- query analysis
+
+
+@dataclass
+class Concept:
+    """One required idea of the query: any alternative matches (an alternative is a list of
+    folded words that must all match)."""
+
+    alternatives: list[list[str]]
+
+
+def _synonym_groups() -> list[list[list[str]]]:
+    """Every group as a list of terms, each term a list of folded words."""
+    return [
+        [words(term) for term in group.term_list() if words(term)]
+        for group in SynonymGroup.objects.all()
+    ]
+
+
+def analyse_query(q: str) -> tuple[list[Concept], dict[str, str], list[str]]:
+    """Concepts of a query, the typo corrections made, and the synonyms added."""
+    all_words = words(q)[:32]
+    groups = _synonym_groups()
+    concepts: list[Concept] = []
+    synonyms_used: list[str] = []
+    covered: set[int] = set()
+    # Multi-word synonyms first: a phrase in the query becomes one concept.
+    for group in groups:
+        for term in group:
+            if len(term) < 2:
+                continue
+            for i in range(len(all_words) - len(term) + 1):
+                span = set(range(i, i + len(term)))
+                if all_words[i : i + len(term)] == term and not covered & span:
+                    covered.update(span)
+                    concepts.append(_concept_from_group(term, group, synonyms_used))
+    corrections: dict[str, str] = {}
+    remaining = [w for i, w in enumerate(all_words) if i not in covered]
+    for word in query_words(" ".join(remaining)):
+        group = next(
+            (g for g in groups if any(len(t) == 1 and stem(t[0]) == stem(word) for t in g)), None
+        )
+        if group:
+            concepts.append(_concept_from_group([word], group, synonyms_used))
+            continue
+        if not _known(word):
+            corrected = _correct(word)
+            if corrected:
+                corrections[word] = corrected
+                word = corrected
+        concepts.append(Concept([[word]]))
+    return concepts, corrections, synonyms_used
+
+
+def _concept_from_group(term: list[str], group: list[list[str]], used: list[str]) -> Concept:
+    alternatives = [term]
+    for other in group:
+        if other != term:
+            alternatives.append(other)
+            used.append(" ".join(other))
+    return Concept([[w for w in alt if w not in STOPWORDS] or alt for alt in alternatives])
+
+
+def _known(word: str) -> bool:
+    """Whether some indexed stem starts with the word's stem (short and numeric words are
+    never corrected)."""
+    if len(word) < 5 or word.isdigit():
+        return True
+    stemmed = stem(word)
+    return SearchTerm.objects.filter(stem__gte=stemmed, stem__lt=stemmed + "{").exists()
+
+
+def _correct(word: str) -> str | None:
+    """The nearest indexed word within the allowed edit distance; ties go to the word in
+    more services, then alphabetical. PostgreSQL pre-selects candidates with pg_trgm."""
+    max_distance = 1 if len(word) < 8 else 2
+    candidates = SearchTerm.objects.filter(
+        length__gte=len(word) - max_distance, length__lte=len(word) + max_distance
+    )
+    if connection.vendor == "postgresql":
+        candidates = candidates.extra(where=["term %% %s"], params=[word])
+    best: tuple[int, int, str] | None = None
+    for term, count in candidates.values_list("term", "doc_count").iterator(chunk_size=5000):
+        distance = OSA.distance(word, term, score_cutoff=max_distance)
+        if distance <= max_distance:
+            key = (distance, -count, term)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _prefix(word: str) -> tuple[str, bool]:
+    stemmed = stem(word)
+    return stemmed, len(stemmed) >= 3 and not word.isdigit()
+
+
+def fts_expression(concepts: list[Concept], any_concept: bool = False) -> str:
+    """The FTS5 MATCH expression. Stems are [a-z0-9] only, so quoting is safe."""
+
+    def alternative(alt: list[str]) -> str:
+        terms = []
+        for word in alt:
+            stemmed, prefix = _prefix(word)
+            terms.append(f'"{stemmed}"*' if prefix else f'"{stemmed}"')
+        return "(" + " AND ".join(terms) + ")"
+
+    parts = ["(" + " OR ".join(alternative(a) for a in c.alternatives) + ")" for c in concepts]
+    return (" OR " if any_concept else " AND ").join(parts)
+
+
+def tsquery_expression(concepts: list[Concept], any_concept: bool = False) -> str:
+    """The to_tsquery('sb_dutch', ...) text. Words are [a-z0-9] only, so it is safe."""
+
+    def alternative(alt: list[str]) -> str:
+        return "(" + " & ".join(f"{w}:*" if _prefix(w)[1] else w for w in alt) + ")"
+
+    parts = ["(" + " | ".join(alternative(a) for a in c.alternatives) + ")" for c in concepts]
+    return (" | " if any_concept else " & ").join(parts)
+
+
+def _filters(params: SearchParams, place: Place | None, radius: int) -> tuple[list[str], list]:
+    where: list[str] = []
+    args: list = []
+    if place is not None:
+        min_lat, max_lat, min_lon, max_lon = bounding_box(place.lat, place.lon, radius)
+        where.append(
+            "((e.latitude BETWEEN %s AND %s AND e.longitude BETWEEN %s AND %s)"
+            " OR (e.latitude IS NULL AND e.municipality_code = %s))"
+        )
+        args += [min_lat, max_lat, min_lon, max_lon, place.municipality_code or "-"]
+    if params.theme:
+        where.append("e.term_paths LIKE %s")
+        args.append(f"%/{params.theme}/%")
+    if params.kind:
+        where.append("e.organization_kind = %s")
+        args.append(params.kind)
+    if params.area:
+        column = {"BU": "neighbourhood_code", "WK": "district_code", "GM": "municipality_code"}[
+            params.area[:2]
+        ]
+        where.append(f"e.{column} = %s")
+        args.append(params.area)
+    if params.age is not None:
+        where.append(
+            "(e.minimum_age IS NULL OR e.minimum_age <= %s)"
+            " AND (e.maximum_age IS NULL OR e.maximum_age >= %s)"
+        )
+        args += [params.age, params.age]
+    if params.free:
+        where.append("e.free = %s")
+        args.append(True)
+    if params.wheelchair:
+        where.append("e.wheelchair = %s")
+        args.append(True)
+    if params.language:
+        where.append("e.languages LIKE %s")
+        args.append(f"% {params.language} %")
+    return where, args
+
+
+_COLUMNS = "e.id, e.latitude, e.longitude, e.sort_name"
+
+
+def _candidates(concepts, params, place, radius, any_concept=False) -> list[tuple]:
+    """Rows (entry id, latitude, longitude, sort name, rank) matching text and filters."""
+    where, args = _filters(params, place, radius)
+    with connection.cursor() as cursor:
+        if not concepts:
+            # SQL text from constants only; every value is a parameter.
+            sql = f"SELECT {_COLUMNS}, 0.0 FROM directory_searchentry e"  # noqa: S608
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            cursor.execute(sql, args)
+        elif connection.vendor == "sqlite":
+            weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+            sql = (
+                f"SELECT {_COLUMNS}, -bm25(directory_search_fts, {weights}) "  # noqa: S608
+                "FROM directory_search_fts JOIN directory_searchentry e "
+                "ON e.id = directory_search_fts.rowid WHERE directory_search_fts MATCH %s"
+            )
+            cursor.execute(
+                " AND ".join([sql, *where]), [fts_expression(concepts, any_concept), *args]
+            )
+        else:
+            sql = (
+                f"SELECT {_COLUMNS}, ts_rank('{PG_WEIGHTS}', d.document, q.query, 1) "  # noqa: S608
+                "FROM directory_search_doc d JOIN directory_searchentry e ON e.id = d.entry_id"
+                ", to_tsquery('sb_dutch', %s) AS q(query) WHERE d.document @@ q.query"
+            )
+            cursor.execute(
+                " AND ".join([sql, *where]), [tsquery_expression(concepts, any_concept), *args]
+            )
+        return cursor.fetchall()
+
+
+# ---------------------------------------------------------------- the search
+
+
+def resolve_place(params: SearchParams) -> Place | None:
+    """The searched point from lat/lon or the ``near`` text; None when neither is given."""
+    if params.lat is not None or params.lon is not None:
+        if params.lat is None or params.lon is None:
+            raise SearchError("lat", _("Geef zowel lat als lon op."))
+        if not valid_wgs84(params.lat, params.lon):
+            raise SearchError("lat", _("Coördinaten buiten bereik."))
+        return Place(
+            params.lat,
+            params.lon,
+            f"{params.lat:.5f}, {params.lon:.5f}",
+            "coordinates",
+            "",
+            _municipality_at(params.lat, params.lon),
+        )
+    if params.near.strip():
+        return get_geocoder().geocode(params.near)
+    return None
+
+
+def _municipality_at(lat: float, lon: float) -> str:
+    """The municipality of the nearest indexed location (within 5 km), for service areas."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, 5000)
+    row = (
+        SearchEntry.objects.filter(
+            latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon)
+        )
+        .exclude(municipality_code="")
+        .values_list("municipality_code", flat=True)
+        .first()
+    )
+    return row or ""
+
+
+def search(params: SearchParams, *, now: datetime | None = None) -> SearchResponse:
+    """Run a search. Raises SearchError (or PlaceNotFound) for input it cannot answer."""
+    if not (
+        params.q.strip()
+        or params.near.strip()
+        or params.lat is not None
+        or params.theme
+        or params.area
+    ):
+        raise SearchError("q", _("Vul in wat u zoekt, of waar."))
+    if params.sort and params.sort not in SORTS:
+        raise SearchError("sort", _("Sorteer op relevance, distance of name."))
+    place = resolve_place(params)
+    radius = clamp_radius(params.radius)
+    concepts, corrections, synonyms_used = analyse_query(params.q)
+    if params.q.strip() and not concepts and not (place or params.theme or params.area):
+        raise SearchError("q", _("Uw zoekvraag bevat geen zoekwoorden."))
+    rows = _candidates(concepts, params, place, radius)
+    relaxed = False
+    if not rows and len(concepts) > 1:
+        rows = _candidates(concepts, params, place, radius, any_concept=True)
+        relaxed = bool(rows)
+    ranked = _rank(rows, params, place, radius, bool(concepts))
+    if params.open_now:
+        ranked = _open_now(ranked, now or timezone.now())
+    start = (params.page - 1) * params.page_size
+    page = ranked[start : start + params.page_size]
+    return SearchResponse(
+        params, _load_hits(page), len(ranked), place, relaxed, corrections, synonyms_used
+    )
+
+
+def _rank(rows, params, place, radius, has_text) -> list[tuple]:
+    """(entry id, distance or None, score 0..1, sort name), in the requested order."""
+    top = max((r[4] for r in rows), default=0.0) or 1.0
+    ranked = []
+    for entry_id, lat, lon, sort_name, rank in rows:
+        distance = None
+        if place is not None and lat is not None:
+            distance = haversine_m(place.lat, place.lon, lat, lon)
+            if distance > radius:
+                continue
+        score = max(0.0, rank / top) if has_text else 0.0
+        ranked.append((entry_id, distance, score, sort_name))
+    sort = params.sort or ("relevance" if has_text else "distance" if place else "name")
+    far = float("inf")
+    keys = {
+        "relevance": lambda r: (-round(r[2], 6), r[1] if r[1] is not None else far, r[3], r[0]),
+        "distance": lambda r: (r[1] if r[1] is not None else far, -r[2], r[3], r[0]),
+        "name": lambda r: (r[3], r[1] if r[1] is not None else far, r[0]),
+    }
+    ranked.sort(key=keys[sort])
+    return ranked
+
+
+def _open_now(ranked: list[tuple], now: datetime) -> list[tuple]:
+    """Keep entries whose most specific schedules (service at location, else service, else
+    location) are open at ``now``. Entries without opening hours are left out."""
+    entries = {e.id: e for e in SearchEntry.objects.filter(id__in=[r[0] for r in ranked])}
+    sal_ids = {e.service_at_location_id for e in entries.values() if e.service_at_location_id}
+    service_ids = {e.service_id for e in entries.values()}
+    location_ids = {e.location_id for e in entries.values() if e.location_id}
+    by_sal, by_service, by_location = {}, {}, {}
+    schedules = (
+        Schedule.objects.filter(service_at_location_id__in=sal_ids)
+        | Schedule.objects.filter(service_id__in=service_ids)
+        | Schedule.objects.filter(location_id__in=location_ids)
+    )
+    for s in schedules:
+        if s.service_at_location_id:
+            by_sal.setdefault(s.service_at_location_id, []).append(s)
+        elif s.service_id:
+            by_service.setdefault(s.service_id, []).append(s)
+        elif s.location_id:
+            by_location.setdefault(s.location_id, []).append(s)
+    kept = []
+    for row in ranked:
+        e = entries[row[0]]
+        rules = (
+            by_sal.get(e.service_at_location_id)
+            or by_service.get(e.service_id)
+            or by_location.get(e.location_id)
+            or []
+        )
+        if any(is_open_at(s, now) for s in rules):
+            kept.append(row)
+    return kept
+
+
+def _load_hits(page: list[tuple]) -> list[SearchHit]:
+    entries = (
+        SearchEntry.objects.filter(id__in=[r[0] for r in page])
+        .select_related("service__organization", "location__neighbourhood", "service_at_location")
+        .prefetch_related(Prefetch("location__addresses", queryset=Address.objects.all()))
+    )
+    by_id = {e.id: e for e in entries}
+    return [
+        SearchHit(
+            by_id[r[0]].service,
+            by_id[r[0]].location,
+            by_id[r[0]].service_at_location,
+            r[1],
+            r[2],
+            r[0],
+        )
+        for r in page
+        if r[0] in by_id
+    ]

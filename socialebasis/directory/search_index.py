@@ -1,0 +1,296 @@
+"""The search index: one ``SearchEntry`` per service at a location (or per service without
+one), a full-text document per entry, and the vocabulary of stems for typo tolerance.
+
+SQLite: ``directory_search_fts`` (FTS5) holds Python-stemmed text in three columns
+(name, keywords, body). PostgreSQL: ``directory_search_doc`` holds a tsvector built by the
+``sb_dutch`` configuration (unaccent + Dutch Snowball) with weights A (name), B (keywords),
+C (body) and D (compound parts). Both get the same compound parts (``lib.text``).
+
+``rebuild_search_index()`` rebuilds everything in one transaction (readers see the old index
+until it commits); ``reindex_services(ids)`` refreshes the entries of some services, e.g.
+after an edit in the admin. Inactive and defunct services are not indexed.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db import connection, transaction
+
+from socialebasis.directory.constants import ServiceStatus
+from socialebasis.directory.models import (
+    Accessibility,
+    Attribute,
+    CostOption,
+    Language,
+    SearchEntry,
+    SearchTerm,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+from socialebasis.lib.text import MIN_PART, compound_terms, stem, vocabulary, words
+
+BATCH = 2000
+
+
+@dataclass
+class Document:
+    """The text of one entry: ``name`` (weight A), ``keywords`` (B), ``body`` (C)."""
+
+    name: str
+    keywords: str
+    body: str
+
+
+def rebuild_search_index() -> int:
+    """Rebuild the whole index from the directory. Returns the number of entries."""
+    with transaction.atomic():
+        _clear(None)
+        count = _index(
+            Service.objects.exclude(status=ServiceStatus.DEFUNCT).exclude(
+                status=ServiceStatus.INACTIVE
+            )
+        )
+        _rebuild_vocabulary()
+    return count
+
+
+def reindex_services(service_ids: Iterable[UUID]) -> int:
+    """Re-index the given services (deleted or inactive ones drop out). Returns entries written.
+
+    The vocabulary is refreshed too; lexicon-based compound splitting uses the words already
+    indexed, so a brand-new compound is split once the next full rebuild runs.
+    """
+    ids = list(service_ids)
+    if not ids:
+        return 0
+    with transaction.atomic():
+        _clear(ids)
+        count = _index(
+            Service.objects.filter(id__in=ids).exclude(
+                status__in=[ServiceStatus.DEFUNCT, ServiceStatus.INACTIVE]
+            )
+        )
+        _rebuild_vocabulary()
+    return count
+
+
+def _clear(service_ids: list[UUID] | None) -> None:
+    entries = SearchEntry.objects.all()
+    if service_ids is not None:
+        entries = entries.filter(service_id__in=service_ids)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            if service_ids is None:
+                cursor.execute("DELETE FROM directory_search_fts")
+            else:
+                entry_ids = list(entries.values_list("id", flat=True))
+                for start in range(0, len(entry_ids), 500):
+                    chunk = entry_ids[start : start + 500]
+                    marks = ",".join(["%s"] * len(chunk))
+                    cursor.execute(
+                        f"DELETE FROM directory_search_fts WHERE rowid IN ({marks})",  # noqa: S608
+                        chunk,
+                    )
+        elif service_ids is None:
+            cursor.execute("DELETE FROM directory_search_doc")
+    # On PostgreSQL the tsvector rows go with their entries (ON DELETE CASCADE).
+    entries.delete()
+
+
+def _index(services) -> int:
+    services = services.select_related("organization", "municipality").order_by("id")
+    lexicon = _lexicon()
+    total = 0
+    batch: list[Service] = []
+    for service in services.iterator(chunk_size=BATCH):
+        batch.append(service)
+        if len(batch) >= BATCH:
+            total += _index_batch(batch, lexicon)
+            batch = []
+    if batch:
+        total += _index_batch(batch, lexicon)
+    return total
+
+
+def _lexicon() -> set[str]:
+    """Words of all names and descriptions: the lexicon for compound splitting."""
+    texts: list[str] = []
+    for name, description in Service.objects.values_list("name", "description").iterator():
+        texts.append(name)
+        texts.append(description)
+    texts.extend(TaxonomyTerm.objects.values_list("name", flat=True))
+    return vocabulary(texts)
+
+
+def _index_batch(services: list[Service], lexicon: set[str]) -> int:
+    ids = [s.id for s in services]
+    sals = defaultdict(list)
+    for sal in (
+        ServiceAtLocation.objects.filter(service_id__in=ids)
+        .select_related("location__neighbourhood__district", "location__municipality")
+        .prefetch_related("location__addresses")
+    ):
+        sals[sal.service_id].append(sal)
+    terms = _service_terms(ids)
+    free = set(
+        CostOption.objects.filter(service_id__in=ids, amount=0).values_list("service_id", flat=True)
+    )
+    languages = defaultdict(set)
+    for service_id, code in Language.objects.filter(service_id__in=ids).values_list(
+        "service_id", "code"
+    ):
+        languages[service_id].add(code.lower())
+    location_ids = [sal.location_id for group in sals.values() for sal in group]
+    wheelchair = set(
+        Accessibility.objects.filter(location_id__in=location_ids, wheelchair=True).values_list(
+            "location_id", flat=True
+        )
+    )
+    areas = dict(
+        ServiceArea.objects.filter(service_id__in=ids, municipality__isnull=False).values_list(
+            "service_id", "municipality__code"
+        )
+    )
+
+    entries: list[SearchEntry] = []
+    documents: list[Document] = []
+    for service in services:
+        term_names = " ".join(t.name for t in terms[service.id])
+        term_paths = " ".join(sorted({t.path for t in terms[service.id]}))
+        base = {
+            "service": service,
+            "organization_kind": service.organization.kind,
+            "term_paths": term_paths,
+            "free": service.id in free,
+            "languages": " " + " ".join(sorted(languages[service.id])) + " ",
+            "minimum_age": service.minimum_age,
+            "maximum_age": service.maximum_age,
+            "sort_name": service.name.lower()[:300],
+        }
+        if sals[service.id]:
+            for sal in sals[service.id]:
+                loc = sal.location
+                hood = loc.neighbourhood
+                entries.append(
+                    SearchEntry(
+                        **base,
+                        location=loc,
+                        service_at_location=sal,
+                        municipality_code=loc.municipality.code if loc.municipality else "",
+                        district_code=hood.district.code if hood else "",
+                        neighbourhood_code=hood.code if hood else "",
+                        latitude=loc.latitude,
+                        longitude=loc.longitude,
+                        wheelchair=loc.id in wheelchair,
+                    )
+                )
+                documents.append(_document(service, term_names, loc))
+        else:
+            municipality = areas.get(service.id) or (
+                service.municipality.code if service.municipality_id else ""
+            )
+            entries.append(SearchEntry(**base, municipality_code=municipality))
+            documents.append(_document(service, term_names, None))
+    SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
+    _write_documents(entries, documents, lexicon)
+    return len(entries)
+
+
+def _service_terms(service_ids: list[UUID]) -> dict[UUID, list[TaxonomyTerm]]:
+    result: dict[UUID, list[TaxonomyTerm]] = defaultdict(list)
+    for attribute in Attribute.objects.filter(
+        link_entity="service", link_id__in=service_ids
+    ).select_related("taxonomy_term"):
+        result[attribute.link_id].append(attribute.taxonomy_term)
+    return result
+
+
+def _document(service: Service, term_names: str, location) -> Document:
+    keywords = [service.organization.name, service.alternate_name, term_names]
+    if location is not None:
+        keywords.append(location.name)
+        for address in location.addresses.all():
+            keywords += [address.address_1, address.postal_code, address.city]
+        if location.neighbourhood:
+            keywords += [location.neighbourhood.name, location.neighbourhood.district.name]
+    body = [service.description, service.eligibility_description, service.application_process]
+    return Document(
+        service.name, " ".join(k for k in keywords if k), " ".join(b for b in body if b)
+    )
+
+
+def _stems(text: str) -> str:
+    return " ".join(stem(w) for w in words(text))
+
+
+def _parts(doc: Document, lexicon: set[str]) -> str:
+    """Compound parts of every long word of the document (folded words, not stems)."""
+    parts: list[str] = []
+    for word in words(f"{doc.name} {doc.keywords} {doc.body}"):
+        if len(word) >= 2 * MIN_PART:
+            parts.extend(compound_terms(word, lexicon))
+    return " ".join(parts)
+
+
+def _write_documents(entries: list[SearchEntry], documents: list[Document], lexicon) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            rows = []
+            for entry, doc in zip(entries, documents, strict=True):
+                parts = " ".join(stem(p) for p in _parts(doc, lexicon).split())
+                rows.append(
+                    (
+                        entry.id,
+                        _stems(doc.name),
+                        f"{_stems(doc.keywords)} {parts}",
+                        _stems(doc.body),
+                    )
+                )
+            cursor.executemany(
+                "INSERT INTO directory_search_fts(rowid, name, keywords, body) "
+                "VALUES (%s, %s, %s, %s)",
+                rows,
+            )
+        else:
+            rows = [
+                (entry.id, doc.name, doc.keywords, doc.body, _parts(doc, lexicon))
+                for entry, doc in zip(entries, documents, strict=True)
+            ]
+            cursor.executemany(
+                "INSERT INTO directory_search_doc(entry_id, document) VALUES (%s, "
+                "setweight(to_tsvector('sb_dutch', %s), 'A') || "
+                "setweight(to_tsvector('sb_dutch', %s), 'B') || "
+                "setweight(to_tsvector('sb_dutch', %s), 'C') || "
+                "setweight(to_tsvector('sb_dutch', %s), 'D'))",
+                rows,
+            )
+
+
+def _rebuild_vocabulary() -> None:
+    """Every indexed word (folded, 3+ letters) with its stem and document count."""
+    doc_count: Counter[str] = Counter()
+    services = Service.objects.exclude(status__in=[ServiceStatus.DEFUNCT, ServiceStatus.INACTIVE])
+    for name, org, description in services.values_list(
+        "name", "organization__name", "description"
+    ).iterator(chunk_size=BATCH):
+        doc_count.update(
+            {
+                w
+                for w in words(f"{name} {org} {description}")
+                if len(w) >= MIN_PART and not w.isdigit() and len(w) <= 100
+            }
+        )
+    for name in TaxonomyTerm.objects.values_list("name", flat=True):
+        doc_count.update(w for w in words(name) if len(w) >= MIN_PART)
+    SearchTerm.objects.all().delete()
+    SearchTerm.objects.bulk_create(
+        [
+            SearchTerm(term=w, stem=stem(w)[:100], length=len(w), doc_count=n)
+            for w, n in doc_count.items()
+        ],
+        batch_size=BATCH,
+    )
