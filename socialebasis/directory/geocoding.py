@@ -361,23 +361,24 @@ def parse_pdok_doc(doc: dict, text: str) -> Place:
     lon, lat = float(match.group(1)), float(match.group(2))
     if not valid_wgs84(lat, lon):
         raise PlaceNotFound(text, _("Onverwacht antwoord van de adreszoeker."))
+    doc_type = doc.get("type", "")
     kind = {
         "adres": "address",
         "postcode": "postcode",
         "buurt": "neighbourhood",
         "wijk": "district",
         "gemeente": "municipality",
-    }.get(doc.get("type", ""), "area")
-    code = (
-        doc.get("buurtcode")
-        or doc.get("wijkcode")
-        or doc.get("postcode")
-        or doc.get("gemeentecode")
-        or ""
-    )
+    }.get(doc_type, "area")
     municipality = doc.get("gemeentecode", "")
     if municipality and not municipality.startswith("GM"):
         municipality = f"GM{municipality}"
+    code = {
+        "adres": doc.get("postcode", ""),
+        "postcode": doc.get("postcode", ""),
+        "buurt": doc.get("buurtcode", ""),
+        "wijk": doc.get("wijkcode", ""),
+        "gemeente": municipality,
+    }.get(doc_type, "")
     return Place(lat, lon, doc.get("weergavenaam", text), kind, code, municipality)
 
 
