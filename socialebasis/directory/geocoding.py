@@ -22,7 +22,7 @@ from statistics import fmean
 
 import requests
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 
 from socialebasis.lib.geo import valid_wgs84
@@ -288,9 +288,8 @@ def _address(text: str) -> Place | None:
     number = match.group(2) if match else ""
     if len(street) < 3:
         return None
-    query = Address.objects.filter(address_1__istartswith=street, location__latitude__isnull=False)
-    if number:
-        query = query.filter(Q(address_1__iregex=rf"^{re.escape(street)}\s+{number}\b"))
+    prefix = f"{street} {number}" if number else street
+    query = Address.objects.filter(address_1__istartswith=prefix, location__latitude__isnull=False)
     rows = list(
         query.values(
             "address_1",
@@ -300,7 +299,7 @@ def _address(text: str) -> Place | None:
             "location__municipality__code",
         )[:200]
     )
-    rows = [r for r in rows if fold(r["address_1"]).startswith(fold(street))]
+    rows = [r for r in rows if _same_address(r["address_1"], street, number)]
     if not rows:
         return None
     label = rows[0]["address_1"] if number else street
@@ -312,6 +311,18 @@ def _address(text: str) -> Place | None:
         rows[0]["postal_code"] if number else "",
         rows[0]["location__municipality__code"] or "",
     )
+
+
+def _same_address(address: str, street: str, number: str) -> bool:
+    """Whether ``address`` is on ``street`` (and has house number ``number``, additions like
+    "73-1" or "73A" allowed, but "730" is another number)."""
+    folded, folded_street = fold(address), fold(street)
+    if not folded.startswith(folded_street):
+        return False
+    if not number:
+        return True
+    rest = folded[len(folded_street) :].lstrip()
+    return rest.startswith(number) and not rest[len(number) : len(number) + 1].isdigit()
 
 
 class PdokGeocoder(Geocoder):

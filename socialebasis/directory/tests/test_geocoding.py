@@ -141,3 +141,11 @@ def test_offline_unknown_places(areas, text):
     with pytest.raises(PlaceNotFound) as info:
         OfflineGeocoder().geocode(text)
     assert info.value.field == "near" and info.value.reason
+
+
+def test_offline_address_house_number_is_exact(areas):
+    location = f.LocationFactory(latitude=52.30, longitude=4.80)
+    f.AddressFactory(location=location, address_1="Jan Evertsenstraat 1100", postal_code="1056XX")
+    assert OfflineGeocoder().geocode("Jan Evertsenstraat 110").lat == pytest.approx(52.3741)
+    with pytest.raises(PlaceNotFound):
+        OfflineGeocoder().geocode("Jan Evertsenstraat 11")
