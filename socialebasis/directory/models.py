@@ -316,7 +316,7 @@ class Schedule(models.Model):
     closes_at = models.TimeField(_("open tot"), null=True, blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
     schedule_link = models.URLField(blank=True)
-    attending_type = models.CharField(max_length=50, blank=True)
+    attending_type = models.TextField(blank=True)
     notes = models.TextField(_("opmerkingen"), blank=True)
 
     class Meta:
