@@ -21,8 +21,7 @@ def format_count(value: int | float | None, decimal_pos: int | None = None) -> s
     """A count with thousands grouping of the active language ("12.345"); "" for None."""
     if value is None:
         return ""
-    return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True,
-                                 force_grouping=True)
+    return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
 
 
 def format_percentage(part: int | None, whole: int | None) -> str:
@@ -30,3 +29,13 @@ def format_percentage(part: int | None, whole: int | None) -> str:
     if not part or not whole:
         return ""
     return f"{round(100 * part / whole)}%"
+
+
+def format_radius(metres: int) -> str:
+    """A search radius: "500 m", "2 km", "1,5 km" (no trailing ",0")."""
+    if metres < 1000:
+        return f"{int(metres)} m"
+    km = metres / 1000.0
+    if km == int(km):
+        return f"{formats.number_format(int(km), force_grouping=True)} km"
+    return f"{formats.number_format(round(km, 1), decimal_pos=1, use_l10n=True)} km"
