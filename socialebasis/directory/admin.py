@@ -1,0 +1,410 @@
+"""Admin (/beheer/) for coordinators: edit the social map, its taxonomy and synonyms, and
+moderate residents' error reports.
+
+Saving a service, location or organisation here re-indexes the affected services for search
+(``search_index.reindex_services``) once the whole form, inlines included, is saved.
+"""
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from socialebasis.directory import actions
+from socialebasis.directory.constants import ReportStatus
+from socialebasis.directory.models import (
+    Accessibility,
+    Address,
+    CostOption,
+    ErrorReport,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    SynonymGroup,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+
+def _reindex(service_ids) -> None:
+    """Re-index services after the current transaction commits (a failing index never loses
+    the coordinator's edit; the next rebuild catches up)."""
+    from socialebasis.directory import search_index
+
+    ids = list(dict.fromkeys(service_ids))
+    if ids:
+        transaction.on_commit(lambda: search_index.reindex_services(ids))
+
+
+# ---------------------------------------------------------------- shared actions
+
+
+@admin.action(description=_("Markeer als vandaag gecontroleerd"))
+def mark_verified_today(modeladmin, request, queryset):
+    count = actions.do_mark_verified(queryset, acting_user=request.user)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d record gemarkeerd als vandaag gecontroleerd.",
+            "%(count)d records gemarkeerd als vandaag gecontroleerd.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
+class ReindexMixin:
+    """Re-index the services an object touches after it is saved or deleted in the admin."""
+
+    def affected_service_ids(self, obj) -> list:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _reindex(self.affected_service_ids(form.instance))
+
+    def delete_model(self, request, obj):
+        ids = self.affected_service_ids(obj)
+        super().delete_model(request, obj)
+        _reindex(ids)
+
+    def delete_queryset(self, request, queryset):
+        ids = [i for obj in queryset for i in self.affected_service_ids(obj)]
+        super().delete_queryset(request, queryset)
+        _reindex(ids)
+
+
+# ---------------------------------------------------------------- inlines
+
+
+class ServiceAtLocationInline(admin.TabularInline):
+    model = ServiceAtLocation
+    extra = 0
+    autocomplete_fields = ["location"]
+    fields = ["location", "description"]
+
+
+class ServicePhoneInline(admin.TabularInline):
+    model = Phone
+    fk_name = "service"
+    extra = 0
+    fields = ["number", "extension", "type", "description"]
+
+
+class LocationPhoneInline(ServicePhoneInline):
+    fk_name = "location"
+
+
+class ServiceScheduleInline(admin.TabularInline):
+    model = Schedule
+    fk_name = "service"
+    extra = 0
+    fields = [
+        "freq",
+        "interval",
+        "byday",
+        "bymonthday",
+        "opens_at",
+        "closes_at",
+        "valid_from",
+        "valid_to",
+        "description",
+    ]
+
+
+class LocationScheduleInline(ServiceScheduleInline):
+    fk_name = "location"
+
+
+class CostOptionInline(admin.TabularInline):
+    model = CostOption
+    extra = 0
+    fields = ["option", "amount", "currency", "amount_description", "valid_from", "valid_to"]
+
+
+class ServiceLanguageInline(admin.TabularInline):
+    model = Language
+    fk_name = "service"
+    extra = 0
+    fields = ["name", "code", "note"]
+
+
+class ServiceAreaInline(admin.TabularInline):
+    model = ServiceArea
+    extra = 0
+    autocomplete_fields = ["municipality"]
+    fields = ["name", "municipality", "description"]
+
+
+class AddressInline(admin.StackedInline):
+    model = Address
+    extra = 0
+    fields = [
+        ("address_1", "address_2"),
+        ("postal_code", "city"),
+        ("region", "state_province"),
+        ("country", "address_type"),
+        "attention",
+    ]
+
+
+class AccessibilityInline(admin.TabularInline):
+    model = Accessibility
+    extra = 0
+    fields = ["wheelchair", "description", "details", "url"]
+
+
+# ---------------------------------------------------------------- directory
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ReindexMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality", "last_verified"]
+    list_filter = ["kind", "municipality", "source"]
+    list_editable = ["last_verified"]
+    search_fields = ["name", "alternate_name", "description"]
+    autocomplete_fields = ["parent_organization", "municipality"]
+    readonly_fields = ["source", "source_id"]
+    actions = [mark_verified_today]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "alternate_name",
+                    "kind",
+                    "description",
+                    "municipality",
+                    "parent_organization",
+                ]
+            },
+        ),
+        (_("Contact"), {"fields": ["email", "website"]}),
+        (_("Overig"), {"fields": ["legal_status", "year_incorporated", "uri"]}),
+        (_("Herkomst en controle"), {"fields": ["last_verified", "source", "source_id"]}),
+    ]
+
+    def affected_service_ids(self, obj):
+        return list(obj.services.values_list("id", flat=True))
+
+
+@admin.register(Service)
+class ServiceAdmin(ReindexMixin, admin.ModelAdmin):
+    list_display = ["name", "organization", "status", "municipality", "last_verified"]
+    list_filter = ["status", "organization__kind", "municipality", "source"]
+    list_editable = ["last_verified"]
+    list_select_related = ["organization", "municipality"]
+    search_fields = ["name", "alternate_name", "description", "organization__name"]
+    autocomplete_fields = ["organization", "municipality"]
+    readonly_fields = ["source", "source_id", "updated_at"]
+    actions = [mark_verified_today]
+    inlines = [
+        ServiceAtLocationInline,
+        ServicePhoneInline,
+        ServiceScheduleInline,
+        CostOptionInline,
+        ServiceLanguageInline,
+        ServiceAreaInline,
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "alternate_name",
+                    "organization",
+                    "status",
+                    "description",
+                    "municipality",
+                    "alert",
+                ]
+            },
+        ),
+        (
+            _("Voor wie en hoe"),
+            {
+                "fields": [
+                    "eligibility_description",
+                    "minimum_age",
+                    "maximum_age",
+                    "application_process",
+                    "fees_description",
+                    "interpretation_services",
+                ]
+            },
+        ),
+        (_("Contact"), {"fields": ["email", "url"]}),
+        (
+            _("Herkomst en controle"),
+            {"fields": ["last_verified", "source", "source_id", "updated_at"]},
+        ),
+    ]
+
+    def affected_service_ids(self, obj):
+        return [obj.pk]
+
+
+@admin.register(Location)
+class LocationAdmin(ReindexMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "organization", "neighbourhood", "last_verified"]
+    list_filter = ["kind", "location_type", "municipality", "source"]
+    list_editable = ["last_verified"]
+    list_select_related = ["organization", "neighbourhood"]
+    search_fields = ["name", "alternate_name", "addresses__address_1", "addresses__postal_code"]
+    autocomplete_fields = ["organization", "municipality", "neighbourhood"]
+    readonly_fields = ["source", "source_id"]
+    actions = [mark_verified_today]
+    inlines = [AddressInline, AccessibilityInline, LocationPhoneInline, LocationScheduleInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "alternate_name",
+                    "kind",
+                    "location_type",
+                    "organization",
+                    "description",
+                    "transportation",
+                    "url",
+                ]
+            },
+        ),
+        (_("Ligging"), {"fields": ["latitude", "longitude", "municipality", "neighbourhood"]}),
+        (_("Herkomst en controle"), {"fields": ["last_verified", "source", "source_id"]}),
+    ]
+
+    def affected_service_ids(self, obj):
+        return list(
+            ServiceAtLocation.objects.filter(location=obj).values_list("service_id", flat=True)
+        )
+
+
+# ---------------------------------------------------------------- taxonomy and synonyms
+
+
+class TaxonomyTermInline(admin.TabularInline):
+    model = TaxonomyTerm
+    extra = 0
+    fields = ["code", "name", "parent", "description"]
+    show_change_link = True
+
+
+@admin.register(Taxonomy)
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "version"]
+    search_fields = ["name", "code"]
+    inlines = [TaxonomyTermInline]
+
+
+@admin.register(TaxonomyTerm)
+class TaxonomyTermAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "path", "taxonomy"]
+    list_filter = ["taxonomy"]
+    search_fields = ["name", "code", "description"]
+    readonly_fields = ["path"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    list_display = ["terms", "note"]
+    search_fields = ["terms", "note"]
+
+
+# ---------------------------------------------------------------- moderation
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(admin.ModelAdmin):
+    """Moderation list of residents' error reports."""
+
+    list_display = [
+        "created_at",
+        "subject",
+        "short_message",
+        "reporter_name",
+        "status",
+        "handled_at",
+    ]
+    list_filter = ["status", "created_at"]
+    search_fields = [
+        "message",
+        "reporter_name",
+        "reporter_email",
+        "service__name",
+        "location__name",
+        "organization__name",
+    ]
+    list_select_related = ["service", "location", "organization"]
+    readonly_fields = [
+        "service",
+        "location",
+        "organization",
+        "reporter_name",
+        "reporter_email",
+        "message",
+        "created_at",
+        "handled_at",
+    ]
+    fields = [
+        "service",
+        "location",
+        "organization",
+        "message",
+        "reporter_name",
+        "reporter_email",
+        "status",
+        "created_at",
+        "handled_at",
+    ]
+    actions = ["mark_resolved", "mark_rejected"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # reports come from residents through the site
+
+    @admin.display(description=_("over"))
+    def subject(self, obj):
+        return obj.service or obj.location or obj.organization or "–"
+
+    @admin.display(description=_("melding"))
+    def short_message(self, obj):
+        return obj.message if len(obj.message) <= 80 else obj.message[:79] + "…"
+
+    def _moderate(self, request, queryset, status, text):
+        count = actions.do_moderate_error_reports(queryset, status, acting_user=request.user)
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Markeer als verwerkt"))
+    def mark_resolved(self, request, queryset):
+        self._moderate(
+            request,
+            queryset,
+            ReportStatus.RESOLVED,
+            _("%(count)d melding(en) gemarkeerd als verwerkt."),
+        )
+
+    @admin.action(description=_("Afwijzen"))
+    def mark_rejected(self, request, queryset):
+        self._moderate(
+            request, queryset, ReportStatus.REJECTED, _("%(count)d melding(en) afgewezen.")
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change and "status" in form.changed_data:
+            actions.do_moderate_error_reports(
+                ErrorReport.objects.filter(pk=obj.pk), obj.status, acting_user=request.user
+            )
+            obj.refresh_from_db()
+            return
+        super().save_model(request, obj, form, change)
