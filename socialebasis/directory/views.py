@@ -46,11 +46,13 @@ def home(request):
         examples.append(
             {"label": label, "query": urlencode({"q": q, "near": near} if near else {"q": q})}
         )
+    form = SearchForm()
+    _describe_fields(form)
     return render(
         request,
         "directory/home.html",
         {
-            "form": SearchForm(),
+            "form": form,
             "examples": examples,
             "areas_url": reverse("areas:index"),
         },
@@ -71,6 +73,7 @@ def search(request):
     fragment, or the form and results when there are errors (retargeted to #search-body).
     """
     form = SearchForm(data=request.GET) if request.GET else SearchForm()
+    _describe_fields(form)
     response = None
     if form.is_bound and form.is_valid():
         try:
@@ -82,6 +85,7 @@ def search(request):
         "form": form,
         "response": response,
         "radius_options": _radius_options(form),
+        "active_filters": _active_filters(request.GET),
         "language_options": _language_options(form),
     }
     if response is not None:
@@ -97,6 +101,26 @@ def search(request):
         context["oob_status"] = True
         return render(request, "directory/search.html#results", context)
     return render(request, "directory/search.html", context)
+
+
+FILTER_KEYS = ("theme", "kind", "sort", "language", "age", "area", "free", "wheelchair", "open_now")
+
+
+def _describe_fields(form) -> None:
+    form.fields["q"].help_text = _("Bijvoorbeeld: buurtkamer, schulden, mantelzorg")
+    # A text box with a numeric keyboard keeps whatever was typed (type=number would drop it).
+    age = form.fields["age"].widget
+    age.input_type = "text"
+    for attr in ("min", "max", "step"):
+        age.attrs.pop(attr, None)
+    age.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+
+def _active_filters(params) -> int:
+    """How many filters the request uses (to open the filter panel and say so)."""
+    count = sum(1 for key in FILTER_KEYS if params.get(key, "").strip())
+    radius = params.get("radius", "").strip()
+    return count + (1 if radius and radius != str(search_module.RADIUS_DEFAULT) else 0)
 
 
 def _results_context(response) -> dict:
@@ -349,6 +373,7 @@ def report_error(request):
             return redirect(thanks)
     else:
         form = ErrorReportForm()
+    form.use_required_attribute = False  # server-side validation; fields get aria-required
     form.fields["message"].help_text = _("Maximaal 5.000 tekens.")
     return render(
         request,

@@ -32,14 +32,22 @@ _CONTROL_CLASSES = [
 def control(field: forms.BoundField, extra_classes: str = "") -> str:
     """Render a form field's widget with the Utrecht component classes (and the invalid
     modifier when it has errors). Django adds aria-invalid and aria-describedby
-    (``<id>_helptext``, ``<id>_error``) itself."""
+    (``<id>_helptext``, ``<id>_error``) itself. Forms rendered with it should set
+    ``use_required_attribute = False``."""
     classes = ""
     for widget_type, base, invalid in _CONTROL_CLASSES:
         if isinstance(field.field.widget, widget_type):
             classes = base + (f" {invalid}" if field.errors and invalid else "")
             break
+    attrs = {}
     classes = f"{classes} {extra_classes}".strip()
-    return field.as_widget(attrs={"class": classes} if classes else None)
+    if classes:
+        attrs["class"] = classes
+    if field.field.required and not field.is_hidden:
+        # aria-required, not the HTML required attribute: browsers would mark the empty field
+        # :invalid (red) before anything was submitted; our forms validate on the server.
+        attrs["aria-required"] = "true"
+    return field.as_widget(attrs=attrs or None)
 
 
 @register.filter

@@ -277,6 +277,25 @@ def test_search_malformed_parameters_show_a_field_error(client, world, params, f
     assert 'value="koffie"' in html
 
 
+def test_search_keeps_malformed_typed_values(client, world):
+    html = client.get("/zoeken/", {"q": "koffie", "age": "oud", "radius": "ver"}).content.decode()
+    assert re.search(r'<input[^>]*name="age"[^>]*value="oud"', html)
+    assert re.search(r'<input[^>]*inputmode="numeric"[^>]*name="age"', html) or re.search(
+        r'<input[^>]*name="age"[^>]*inputmode="numeric"', html
+    )
+    assert '<option value="ver" selected>ver</option>' in html
+    assert 'id="id_age_error"' in html and 'id="id_radius_error"' in html
+
+
+def test_filter_panel_is_open_only_when_filters_are_used(client, world):
+    closed = client.get("/zoeken/", {"q": "buurtkamer"}).content.decode()
+    assert re.search(r'<details class="sb-filters" id="filters">', closed)
+    opened = client.get("/zoeken/", {"q": "buurtkamer", "free": "on", "radius": "5000"})
+    html = opened.content.decode()
+    assert re.search(r'<details class="sb-filters" id="filters" open>', html)
+    assert "Filters (2 actief)" in text_of(opened)
+
+
 def test_search_htmx_returns_only_the_results_fragment(client, world):
     response = client.get(
         "/zoeken/",
