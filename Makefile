@@ -42,6 +42,11 @@ check-schema: install
 	$(BIN)/python manage.py spectacular --file /tmp/openapi-current.yaml --validate --fail-on-warn
 	diff -u docs/openapi.yaml /tmp/openapi-current.yaml
 
+# Front-end packages (htmx, Leaflet, NL Design System CSS, axe-core) from npm into static/vendor/;
+# only needed to change a version: the vendored files are committed.
+vendor:
+	scripts/vendor-frontend.sh
+
 bench: install-test
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/search.py
