@@ -6,7 +6,7 @@ Saving a service, location or organisation here re-indexes the affected services
 """
 
 from django.contrib import admin, messages
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,6 +39,10 @@ def _reindex(service_ids) -> None:
     ids = list(dict.fromkeys(service_ids))
     if ids:
         transaction.on_commit(lambda: search_index.reindex_services(ids))
+
+
+# A URL typed without a scheme means https (Django 6's default; silences its deprecation).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 # ---------------------------------------------------------------- shared actions
@@ -84,6 +88,7 @@ class ReindexMixin:
 
 
 class ServiceAtLocationInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = ServiceAtLocation
     extra = 0
     autocomplete_fields = ["location"]
@@ -91,6 +96,7 @@ class ServiceAtLocationInline(admin.TabularInline):
 
 
 class ServicePhoneInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Phone
     fk_name = "service"
     extra = 0
@@ -102,6 +108,7 @@ class LocationPhoneInline(ServicePhoneInline):
 
 
 class ServiceScheduleInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Schedule
     fk_name = "service"
     extra = 0
@@ -123,12 +130,14 @@ class LocationScheduleInline(ServiceScheduleInline):
 
 
 class CostOptionInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = CostOption
     extra = 0
     fields = ["option", "amount", "currency", "amount_description", "valid_from", "valid_to"]
 
 
 class ServiceLanguageInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Language
     fk_name = "service"
     extra = 0
@@ -136,6 +145,7 @@ class ServiceLanguageInline(admin.TabularInline):
 
 
 class ServiceAreaInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = ServiceArea
     extra = 0
     autocomplete_fields = ["municipality"]
@@ -143,6 +153,7 @@ class ServiceAreaInline(admin.TabularInline):
 
 
 class AddressInline(admin.StackedInline):
+    formfield_overrides = HTTPS_URLS
     model = Address
     extra = 0
     fields = [
@@ -155,6 +166,7 @@ class AddressInline(admin.StackedInline):
 
 
 class AccessibilityInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Accessibility
     extra = 0
     fields = ["wheelchair", "description", "details", "url"]
@@ -165,6 +177,7 @@ class AccessibilityInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(ReindexMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "municipality", "last_verified"]
     list_filter = ["kind", "municipality", "source"]
     list_editable = ["last_verified"]
@@ -197,6 +210,7 @@ class OrganizationAdmin(ReindexMixin, admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(ReindexMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "organization", "status", "municipality", "last_verified"]
     list_filter = ["status", "organization__kind", "municipality", "source"]
     list_editable = ["last_verified"]
@@ -254,6 +268,7 @@ class ServiceAdmin(ReindexMixin, admin.ModelAdmin):
 
 @admin.register(Location)
 class LocationAdmin(ReindexMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "organization", "neighbourhood", "last_verified"]
     list_filter = ["kind", "location_type", "municipality", "source"]
     list_editable = ["last_verified"]
@@ -293,6 +308,7 @@ class LocationAdmin(ReindexMixin, admin.ModelAdmin):
 
 
 class TaxonomyTermInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = TaxonomyTerm
     extra = 0
     fields = ["code", "name", "parent", "description"]
@@ -301,6 +317,7 @@ class TaxonomyTermInline(admin.TabularInline):
 
 @admin.register(Taxonomy)
 class TaxonomyAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "code", "version"]
     search_fields = ["name", "code"]
     inlines = [TaxonomyTermInline]
@@ -308,6 +325,7 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 @admin.register(TaxonomyTerm)
 class TaxonomyTermAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "code", "path", "taxonomy"]
     list_filter = ["taxonomy"]
     search_fields = ["name", "code", "description"]
@@ -317,6 +335,7 @@ class TaxonomyTermAdmin(admin.ModelAdmin):
 
 @admin.register(SynonymGroup)
 class SynonymGroupAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["terms", "note"]
     search_fields = ["terms", "note"]
 
@@ -328,6 +347,7 @@ class SynonymGroupAdmin(admin.ModelAdmin):
 class ErrorReportAdmin(admin.ModelAdmin):
     """Moderation list of residents' error reports."""
 
+    formfield_overrides = HTTPS_URLS
     list_display = [
         "created_at",
         "subject",
