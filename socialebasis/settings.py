@@ -138,6 +138,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "socialebasis.directory.constants.OrganizationKind",
+        "LocationKindEnum": "socialebasis.directory.constants.LocationKind",
+        "LocationTypeEnum": "socialebasis.directory.constants.LocationType",
+        "ServiceStatusEnum": "socialebasis.directory.constants.ServiceStatus",
+    },
 }
 
 TILE_URL = env_str("SB_TILE_URL", "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png")

@@ -1,0 +1,297 @@
+"""Read-only API of the directory: organizations, services, locations, taxonomy terms (list
+with filters and pagination, detail by UUID) and search. A malformed or unknown UUID is a 404
+``{"detail": ...}``; a bad filter value a 400 ``{"parameter": ["reason"]}``."""
+
+from django.db.models import Model, Prefetch
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from socialebasis.api.pagination import StandardPagination
+from socialebasis.directory.api.serializers import (
+    NOT_FOUND_SCHEMA,
+    VALIDATION_ERROR_SCHEMA,
+    LocationSerializer,
+    OrganizationSerializer,
+    SearchResponseSerializer,
+    ServiceSerializer,
+    TaxonomyTermSerializer,
+)
+from socialebasis.directory.constants import THEME_TAXONOMY, OrganizationKind
+from socialebasis.directory.filters import (
+    LocationFilter,
+    OrganizationFilter,
+    ServiceFilter,
+    TaxonomyTermFilter,
+)
+from socialebasis.directory.forms import SearchForm
+from socialebasis.directory.models import (
+    Attribute,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+from socialebasis.directory.search import RADIUS_DEFAULT, SORTS, SearchError, search
+from socialebasis.lib.importing import chunked
+
+ERRORS = {
+    400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Invalid parameter(s)"),
+}
+NOT_FOUND = {404: OpenApiResponse(NOT_FOUND_SCHEMA, description="No object with this id")}
+
+
+def themes_by_id(entity: str, ids: list) -> dict:
+    """The sb-thema terms linked to each record of ``entity``, in taxonomy order."""
+    result: dict = {}
+    for chunk in chunked(ids):
+        attributes = (
+            Attribute.objects.filter(
+                link_entity=entity, link_id__in=chunk, taxonomy_term__taxonomy__code=THEME_TAXONOMY
+            )
+            .select_related("taxonomy_term")
+            .order_by("taxonomy_term__path")
+        )
+        for attribute in attributes:
+            result.setdefault(attribute.link_id, []).append(attribute.taxonomy_term)
+    return result
+
+
+class ThemesMixin:
+    """Adds the theme terms of the serialised objects to the serializer context, one query
+    per page."""
+
+    theme_entity = ""
+
+    def get_serializer(self, *args, **kwargs):
+        if args and self.theme_entity:
+            instance = args[0]
+            objects = [instance] if isinstance(instance, Model) else list(instance)
+            context = self.get_serializer_context()
+            context["themes"] = themes_by_id(self.theme_entity, [o.pk for o in objects])
+            kwargs["context"] = context
+        return super().get_serializer(*args, **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List organizations", responses={200: OrganizationSerializer, **ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One organization", responses={200: OrganizationSerializer, **NOT_FOUND}
+    ),
+)
+class OrganizationViewSet(ThemesMixin, ReadOnlyModelViewSet):
+    """Organizations of the social map (HSDS organization)."""
+
+    queryset = Organization.objects.select_related("municipality").order_by("name", "id")
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+    pagination_class = StandardPagination
+    lookup_field = "id"
+    theme_entity = "organization"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List services", responses={200: ServiceSerializer, **ERRORS}),
+    retrieve=extend_schema(summary="One service", responses={200: ServiceSerializer, **NOT_FOUND}),
+)
+class ServiceViewSet(ThemesMixin, ReadOnlyModelViewSet):
+    """Services (HSDS service) with their organization, themes and locations."""
+
+    queryset = (
+        Service.objects.select_related("organization", "municipality")
+        .prefetch_related(
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related(
+                    "location__neighbourhood"
+                ).prefetch_related("location__addresses"),
+            ),
+            "cost_options",
+            "languages",
+        )
+        .order_by("name", "id")
+    )
+    serializer_class = ServiceSerializer
+    filterset_class = ServiceFilter
+    pagination_class = StandardPagination
+    lookup_field = "id"
+    theme_entity = "service"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List locations", responses={200: LocationSerializer, **ERRORS}),
+    retrieve=extend_schema(
+        summary="One location", responses={200: LocationSerializer, **NOT_FOUND}
+    ),
+)
+class LocationViewSet(ReadOnlyModelViewSet):
+    """Locations (HSDS location): accommodations, offices and other places."""
+
+    queryset = (
+        Location.objects.select_related("municipality", "neighbourhood__district")
+        .prefetch_related("addresses", "accessibilities")
+        .order_by("name", "id")
+    )
+    serializer_class = LocationSerializer
+    filterset_class = LocationFilter
+    pagination_class = StandardPagination
+    lookup_field = "id"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List taxonomy terms", responses={200: TaxonomyTermSerializer, **ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One taxonomy term", responses={200: TaxonomyTermSerializer, **NOT_FOUND}
+    ),
+)
+class TaxonomyTermViewSet(ReadOnlyModelViewSet):
+    """Terms of the taxonomies, e.g. the themes (taxonomy ``sb-thema``)."""
+
+    queryset = TaxonomyTerm.objects.select_related("taxonomy").order_by(
+        "taxonomy__code", "path", "id"
+    )
+    serializer_class = TaxonomyTermSerializer
+    filterset_class = TaxonomyTermFilter
+    pagination_class = StandardPagination
+    lookup_field = "id"
+
+
+# ---------------------------------------------------------------- search
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter(
+        "q", str, description="What: free Dutch text (typos, compounds and synonyms are handled)"
+    ),
+    OpenApiParameter(
+        "near",
+        str,
+        description="Where: postcode (PC6/PC4), neighbourhood, "
+        "district or municipality name, CBS code, address, or 'lat,lon'",
+    ),
+    OpenApiParameter("lat", float, description="Latitude (WGS84); with lon instead of near"),
+    OpenApiParameter("lon", float, description="Longitude (WGS84)"),
+    OpenApiParameter(
+        "radius",
+        int,
+        description=f"Metres around the place (default {RADIUS_DEFAULT}; clamped to 100..50000)",
+    ),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=list(SORTS),
+        description="Default: relevance with text, distance with only a place, else name",
+    ),
+    OpenApiParameter("theme", str, description="Theme code (sb-thema), sub-themes included"),
+    OpenApiParameter(
+        "kind", str, enum=list(OrganizationKind.values), description="Kind of organization"
+    ),
+    OpenApiParameter(
+        "area",
+        str,
+        description="CBS code of a neighbourhood (BU), district (WK) or municipality (GM)",
+    ),
+    OpenApiParameter("age", int, description="Age in years the service must accept"),
+    OpenApiParameter("free", bool, description="Only free services"),
+    OpenApiParameter("wheelchair", bool, description="Only wheelchair accessible locations"),
+    OpenApiParameter("open_now", bool, description="Only what is open now"),
+    OpenApiParameter("language", str, description="Language code (ISO 639-1), e.g. en"),
+    OpenApiParameter("page", int, description="Page (from 1)"),
+    OpenApiParameter("page_size", int, description="Hits per page (1..100, default 20)"),
+]
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    """``{"field": ["reason", ...]}`` of an invalid form (non-field errors under
+    ``non_field_errors``)."""
+    return {
+        ("non_field_errors" if field == "__all__" else field): [str(e) for e in errors]
+        for field, errors in form.errors.items()
+    }
+
+
+def _address(location) -> str:
+    addresses = sorted(location.addresses.all(), key=lambda a: a.pk)
+    return str(addresses[0]) if addresses else ""
+
+
+def search_payload(response) -> dict:
+    """The API shape of a ``SearchResponse``."""
+    place = response.place
+    return {
+        "count": response.total,
+        "page": response.page,
+        "page_size": response.page_size,
+        "pages": response.pages,
+        "place": None
+        if place is None
+        else {
+            "lat": place.lat,
+            "lon": place.lon,
+            "label": place.label,
+            "kind": place.kind,
+            "code": place.code,
+        },
+        "relaxed": response.relaxed,
+        "corrections": response.corrections,
+        "synonyms_used": response.synonyms_used,
+        "results": [
+            {
+                "service": {
+                    "id": hit.service.id,
+                    "name": hit.service.name,
+                    "description": hit.service.description,
+                    "organization": {
+                        "id": hit.service.organization.id,
+                        "name": hit.service.organization.name,
+                        "kind": hit.service.organization.kind,
+                    },
+                },
+                "location": None
+                if hit.location is None
+                else {
+                    "id": hit.location.id,
+                    "name": hit.location.name,
+                    "latitude": hit.location.latitude,
+                    "longitude": hit.location.longitude,
+                    "address": _address(hit.location),
+                },
+                "service_at_location": hit.service_at_location.id
+                if hit.service_at_location
+                else None,
+                "distance_m": None if hit.distance_m is None else round(hit.distance_m, 1),
+                "score": round(hit.score, 4),
+            }
+            for hit in response.hits
+        ],
+    }
+
+
+@extend_schema(
+    summary="Search the social map",
+    description="The same search as the search page: what (q), where (near or lat/lon, "
+    "radius) and filters. Invalid input is a 400 with the reasons per parameter; an unknown "
+    "place is a 400 on `near`.",
+    parameters=SEARCH_PARAMETERS,
+    responses={200: SearchResponseSerializer, **ERRORS},
+)
+@api_view(["GET"])
+def search_view(request):
+    form = SearchForm(data=request.query_params)
+    if not form.is_valid():
+        return Response(form_errors(form), status=400)
+    try:
+        response = search(form.to_params())
+    except SearchError as exc:  # PlaceNotFound included
+        return Response({exc.field: [exc.reason]}, status=400)
+    return Response(SearchResponseSerializer(search_payload(response)).data)
