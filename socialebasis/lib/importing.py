@@ -48,12 +48,43 @@ class Report:
 
     tallies: dict[str, Tally] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
 
     def tally(self, label: str) -> Tally:
         return self.tallies.setdefault(label, Tally())
 
     def note(self, text: str) -> None:
         self.notes.append(text)
+
+    def credit(self, text: str) -> None:
+        """An attribution line ("Bron: ...") the command prints; each one once."""
+        if text not in self.credits:
+            self.credits.append(text)
+
+    def merge(self, other: Report) -> None:
+        """Add the tallies, notes and credits of another report to this one."""
+        for label, t in other.tallies.items():
+            mine = self.tally(label)
+            mine.created += t.created
+            mine.updated += t.updated
+            mine.unchanged += t.unchanged
+            mine.deleted += t.deleted
+        self.notes.extend(other.notes)
+        for text in other.credits:
+            self.credit(text)
+
+    def write(self, stdout, title: str, *, credits: bool = True) -> None:
+        """Print the tallies, the notes and (unless ``credits`` is False) the credits to a
+        command's stdout."""
+        stdout.write(title)
+        for line in self.lines():
+            stdout.write(line)
+        for text in self.notes:
+            stdout.write(f"  {text}")
+        if credits and self.credits:
+            stdout.write("  Credits:")
+            for text in self.credits:
+                stdout.write(f"    {text}")
 
     @property
     def changed(self) -> int:
@@ -80,8 +111,9 @@ def read_json(path: Path) -> Any:
     except FileNotFoundError as exc:
         raise ImportFailure(path, "", "file not found") from exc
     except json.JSONDecodeError as exc:
-        raise ImportFailure(path, f"line {exc.lineno} column {exc.colno}",
-                            f"invalid JSON ({exc.msg})") from exc
+        raise ImportFailure(
+            path, f"line {exc.lineno} column {exc.colno}", f"invalid JSON ({exc.msg})"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise ImportFailure(path, f"byte {exc.start}", "not UTF-8 text") from exc
 
@@ -92,8 +124,14 @@ def _differs(current: Any, wanted: Any) -> bool:
     return current != wanted
 
 
-def sync_rows(model, existing: Mapping[Hashable, Any], desired: Mapping[Hashable, dict],
-              tally: Tally, *, touch: str | None = None) -> dict[Hashable, Any]:
+def sync_rows(
+    model,
+    existing: Mapping[Hashable, Any],
+    desired: Mapping[Hashable, dict],
+    tally: Tally,
+    *,
+    touch: str | None = None,
+) -> dict[Hashable, Any]:
     """Make the rows of ``model`` match ``desired`` (key -> field values by attname).
 
     ``existing`` maps the same keys to instances already in the database. Missing rows are
@@ -112,8 +150,7 @@ def sync_rows(model, existing: Mapping[Hashable, Any], desired: Mapping[Hashable
             obj = model(**values)
             to_create.append(obj)
         else:
-            diff = [name for name, value in values.items()
-                    if _differs(getattr(obj, name), value)]
+            diff = [name for name, value in values.items() if _differs(getattr(obj, name), value)]
             if diff:
                 for name in diff:
                     setattr(obj, name, values[name])
@@ -140,12 +177,17 @@ def delete_rows(model, ids: Iterable[Any], tally: Tally) -> None:
     """Delete the rows with these primary keys, counting them as deleted."""
     ids = list(ids)
     for start in range(0, len(ids), BATCH):
-        model.objects.filter(pk__in=ids[start:start + BATCH]).delete()
+        model.objects.filter(pk__in=ids[start : start + BATCH]).delete()
     tally.deleted += len(ids)
 
 
-def sync_children(model, existing: Iterable[Any], desired: Mapping[Hashable, dict],
-                  key: Callable[[Any], Hashable], tally: Tally) -> None:
+def sync_children(
+    model,
+    existing: Iterable[Any],
+    desired: Mapping[Hashable, dict],
+    key: Callable[[Any], Hashable],
+    tally: Tally,
+) -> None:
     """Make a set of dependent rows (no source id of their own) match ``desired``.
 
     ``existing`` is every row the importer owns (e.g. the phones of its services); ``key``
@@ -168,4 +210,4 @@ def sync_children(model, existing: Iterable[Any], desired: Mapping[Hashable, dic
 def chunked(items: list, size: int = BATCH) -> Iterable[list]:
     """``items`` in lists of at most ``size`` (for ``__in`` lookups on SQLite)."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
