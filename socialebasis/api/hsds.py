@@ -86,6 +86,9 @@ def api_view(view: Callable) -> Callable:
 
     @require_safe
     def wrapper(request, *args, **kwargs):
+        for name, values in request.GET.lists():
+            if any("\x00" in value for value in values):
+                return _json({name: ["must not contain NUL characters"]}, status=400)
         try:
             return view(request, *args, **kwargs)
         except ParamError as exc:

@@ -1089,7 +1089,11 @@ class _Importer:
             else:
                 if not isinstance(raw, str):
                     raise ValueError
+                if "\x00" in raw:
+                    raise HSDSError([(path, "contains a NUL character")])
                 value = raw
+        except HSDSError:
+            raise
         except (ValueError, InvalidOperation) as exc:
             kind = {
                 models.DateField: "a date (YYYY-MM-DD)",
@@ -1920,5 +1924,5 @@ def import_hsds(
             if dry_run:
                 transaction.set_rollback(True)
     except (IntegrityError, DataError) as exc:
-        raise HSDSError([(importer.path, f"conflicts with existing data ({exc})")]) from exc
+        raise HSDSError([(importer.path, f"the database refused this object ({exc})")]) from exc
     return importer.report

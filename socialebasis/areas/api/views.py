@@ -34,7 +34,11 @@ class AreaViewSet(ReadOnlyModelViewSet):
     select: tuple[str, ...] = ()
 
     def get_queryset(self):
-        queryset = self.model.objects.select_related(*self.select).order_by("code")
+        queryset = (
+            self.model.objects.select_related(*self.select)
+            .defer(*(f"{related}__geometry" for related in self.select))
+            .order_by("code")
+        )
         if not self.with_geometry():
             queryset = queryset.defer("geometry")
         return queryset

@@ -48,6 +48,14 @@ ERRORS = {
 NOT_FOUND = {404: OpenApiResponse(NOT_FOUND_SCHEMA, description="No object with this id")}
 
 
+# Boundaries are large JSON documents; pages of records never need them.
+AREA_GEOMETRIES = (
+    "municipality__geometry",
+    "neighbourhood__geometry",
+    "neighbourhood__district__geometry",
+)
+
+
 def themes_by_id(entity: str, ids: list) -> dict:
     """The sb-thema terms linked to each record of ``entity``, in taxonomy order."""
     result: dict = {}
@@ -91,7 +99,11 @@ class ThemesMixin:
 class OrganizationViewSet(ThemesMixin, ReadOnlyModelViewSet):
     """Organizations of the social map (HSDS organization)."""
 
-    queryset = Organization.objects.select_related("municipality").order_by("name", "id")
+    queryset = (
+        Organization.objects.select_related("municipality")
+        .defer("municipality__geometry")
+        .order_by("name", "id")
+    )
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
     pagination_class = StandardPagination
@@ -108,12 +120,13 @@ class ServiceViewSet(ThemesMixin, ReadOnlyModelViewSet):
 
     queryset = (
         Service.objects.select_related("organization", "municipality")
+        .defer("municipality__geometry")
         .prefetch_related(
             Prefetch(
                 "service_at_locations",
-                queryset=ServiceAtLocation.objects.select_related(
-                    "location__neighbourhood"
-                ).prefetch_related("location__addresses"),
+                queryset=ServiceAtLocation.objects.select_related("location__neighbourhood")
+                .defer("location__neighbourhood__geometry")
+                .prefetch_related("location__addresses"),
             ),
             "cost_options",
             "languages",
@@ -138,6 +151,7 @@ class LocationViewSet(ReadOnlyModelViewSet):
 
     queryset = (
         Location.objects.select_related("municipality", "neighbourhood__district")
+        .defer(*AREA_GEOMETRIES)
         .prefetch_related("addresses", "accessibilities")
         .order_by("name", "id")
     )

@@ -7,6 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from socialebasis.directory import hsds
 from socialebasis.directory.constants import LocationKind, OrganizationKind
@@ -553,3 +556,107 @@ def test_unknown_api_paths_are_json_404_and_missing_slash_redirects(client, worl
     response = client.get("/api/v1/services", {"theme": "schuldhulp"})
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/services/?theme=schuldhulp"
+
+
+SEARCH_PARAMS = [
+    "q",
+    "near",
+    "lat",
+    "lon",
+    "radius",
+    "sort",
+    "theme",
+    "kind",
+    "area",
+    "age",
+    "free",
+    "wheelchair",
+    "open_now",
+    "language",
+    "page",
+    "page_size",
+]
+HSDS_PARAMS = [
+    "search",
+    "postcode",
+    "proximity",
+    "taxonomy_term_id",
+    "taxonomy_id",
+    "organization_id",
+    "modified_after",
+    "full",
+    "page",
+    "per_page",
+    "minimal",
+]
+VALUES = st.one_of(
+    st.text(max_size=25),
+    st.sampled_from(
+        [
+            "0",
+            "-1",
+            "1",
+            "2000",
+            "99999999999999999999",
+            "1e3",
+            "52.37",
+            "nan",
+            "inf",
+            "true",
+            "1055",
+            "1055AB",
+            "BU0363EE04",
+            "GM0363",
+            "schuldhulp",
+            "52.37,4.89",
+            "\x00",
+            " ",
+            "",
+        ]
+    ),
+)
+
+
+@hyp_settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(params=st.dictionaries(st.sampled_from(SEARCH_PARAMS), VALUES, max_size=5))
+def test_search_never_500(client, world, params):
+    response = get(client, "/api/v1/search/", **params)
+    assert response.status_code in (200, 400), (params, response.content)
+    assert isinstance(response.json(), dict)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/hsds/service_at_locations",
+        "/api/hsds/services",
+        "/api/hsds/organizations",
+        "/api/hsds/taxonomy_terms",
+    ],
+)
+@hyp_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(params=st.dictionaries(st.sampled_from(HSDS_PARAMS), VALUES, max_size=5))
+def test_hsds_lists_never_500(client, world, url, params):
+    response = get(client, url, **params)
+    assert response.status_code in (200, 400), (params, response.content)
+    assert isinstance(response.json(), dict)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/hsds/services",
+        "/api/hsds/organizations",
+        "/api/hsds/taxonomies",
+        "/api/hsds/taxonomy_terms",
+        "/api/v1/services/",
+        "/api/v1/neighbourhoods/",
+    ],
+)
+def test_nul_characters_are_400_not_500(client, world, url):
+    response = get(client, url, search="a\x00b", q="a\x00b")
+    assert response.status_code == 400

@@ -550,3 +550,37 @@ def test_round_trip_comparison_notices_a_difference():
     out["schedules"][0]["opens_at"] = "10:00:01"
     with pytest.raises(AssertionError, match=r"schedules\[0\]\.opens_at"):
         compare(obj, out, "service", "$", set())
+
+
+def test_nul_character_is_a_clear_error_on_every_database():
+    with pytest.raises(hsds.HSDSError) as info:
+        hsds.import_hsds(service_doc(description="a\x00b"))
+    assert info.value.errors == [("$.description", "contains a NUL character")]
+
+
+@pytest.mark.parametrize(
+    "extra, path, reason",
+    [
+        ({"minimum_age": 12.5}, "$.minimum_age", "12.5 is not a whole number"),
+        ({"minimum_age": -1}, "$.minimum_age", "0"),
+        ({"assured_date": "31-12-2024"}, "$.assured_date", "is not a date (YYYY-MM-DD)"),
+        (
+            {"schedules": [{"id": "s1", "opens_at": "09:00+01:00"}]},
+            "$.schedules[0].opens_at",
+            "UTC offset",
+        ),
+        (
+            {"schedules": [{"id": "s1", "opens_at": "negen uur"}]},
+            "$.schedules[0].opens_at",
+            "is not a time",
+        ),
+        ({"cost_options": [{"id": "c1", "amount": 1.234}]}, "$.cost_options[0].amount", "2"),
+        ({"url": "geen url"}, "$.url", "URL"),
+        ({"name": "x" * 301}, "$.name", "300"),
+    ],
+)
+def test_field_errors_name_path_and_reason(extra, path, reason):
+    with pytest.raises(hsds.HSDSError) as info:
+        hsds.import_hsds(service_doc(**extra))
+    [(error_path, error_reason)] = info.value.errors
+    assert error_path == path and reason in error_reason

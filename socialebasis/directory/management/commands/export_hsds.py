@@ -68,6 +68,9 @@ class Command(BaseCommand):
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
                     count = write_services(out.write, fmt, options["validate"])
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp_name, 0o666 & ~umask)  # mkstemp makes it private
                 os.replace(tmp_name, target)
             except BaseException:
                 Path(tmp_name).unlink(missing_ok=True)
