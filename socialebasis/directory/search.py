@@ -471,6 +471,7 @@ def _load_hits(page: list[tuple]) -> list[SearchHit]:
     entries = (
         SearchEntry.objects.filter(id__in=[r[0] for r in page])
         .select_related("service__organization", "location__neighbourhood", "service_at_location")
+        .defer("location__neighbourhood__geometry")  # boundaries are large; hits never need them
         .prefetch_related(Prefetch("location__addresses", queryset=Address.objects.all()))
     )
     by_id = {e.id: e for e in entries}

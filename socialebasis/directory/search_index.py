@@ -31,9 +31,14 @@ from socialebasis.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from socialebasis.lib.text import MIN_PART, compound_terms, stem, vocabulary, words
+from socialebasis.lib.text import MIN_PART, CompoundSplitter, stem, vocabulary, words
 
 BATCH = 2000
+GEOMETRIES = (
+    "location__neighbourhood__geometry",
+    "location__neighbourhood__district__geometry",
+    "location__municipality__geometry",
+)
 
 
 @dataclass
@@ -102,7 +107,11 @@ def _clear(service_ids: list[UUID] | None) -> None:
 
 
 def _index(services) -> int:
-    services = services.select_related("organization", "municipality").order_by("id")
+    services = (
+        services.select_related("organization", "municipality")
+        .defer("municipality__geometry")
+        .order_by("id")
+    )
     lexicon = _lexicon()
     total = 0
     batch: list[Service] = []
@@ -116,22 +125,24 @@ def _index(services) -> int:
     return total
 
 
-def _lexicon() -> set[str]:
-    """Words of all names and descriptions: the lexicon for compound splitting."""
+def _lexicon() -> CompoundSplitter:
+    """A splitter over the words of all names and descriptions (the compound lexicon)."""
     texts: list[str] = []
     for name, description in Service.objects.values_list("name", "description").iterator():
         texts.append(name)
         texts.append(description)
     texts.extend(TaxonomyTerm.objects.values_list("name", flat=True))
-    return vocabulary(texts)
+    return CompoundSplitter(vocabulary(texts))
 
 
-def _index_batch(services: list[Service], lexicon: set[str]) -> int:
+def _index_batch(services: list[Service], lexicon: CompoundSplitter) -> int:
     ids = [s.id for s in services]
     sals = defaultdict(list)
     for sal in (
         ServiceAtLocation.objects.filter(service_id__in=ids)
         .select_related("location__neighbourhood__district", "location__municipality")
+        # Boundaries are large GeoJSON documents the index never needs.
+        .defer(*GEOMETRIES)
         .prefetch_related("location__addresses")
     ):
         sals[sal.service_id].append(sal)
@@ -227,12 +238,11 @@ def _stems(text: str) -> str:
     return " ".join(stem(w) for w in words(text))
 
 
-def _parts(doc: Document, lexicon: set[str]) -> str:
+def _parts(doc: Document, lexicon: CompoundSplitter) -> str:
     """Compound parts of every long word of the document (folded words, not stems)."""
     parts: list[str] = []
     for word in words(f"{doc.name} {doc.keywords} {doc.body}"):
-        if len(word) >= 2 * MIN_PART:
-            parts.extend(compound_terms(word, lexicon))
+        parts.extend(lexicon.terms(word))
     return " ".join(parts)
 
 

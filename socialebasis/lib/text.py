@@ -254,3 +254,24 @@ def vocabulary(texts: Iterable[str]) -> set[str]:
     for text in texts:
         vocab.update(w for w in words(text) if len(w) >= MIN_PART and not w.isdigit())
     return vocab
+
+
+class CompoundSplitter:
+    """``compound_terms`` over one fixed lexicon, memoised per word.
+
+    An index rebuild meets the same words thousands of times; one splitter per rebuild keeps
+    the dynamic-programming split to once per distinct word.
+    """
+
+    def __init__(self, lexicon: frozenset[str] | set[str]):
+        self.lexicon = lexicon
+        self._cache: dict[str, list[str]] = {}
+
+    def terms(self, word: str) -> list[str]:
+        """Extra words to index for ``word`` (see ``compound_terms``); [] if not a compound."""
+        if len(word) < 2 * MIN_PART:
+            return []
+        cached = self._cache.get(word)
+        if cached is None:
+            cached = self._cache[word] = compound_terms(word, self.lexicon)
+        return cached
