@@ -23,10 +23,12 @@ capped at the first 2000 hits; hits without a location (a service available in t
 municipality) are not service_at_locations and are left out. Without those parameters the
 list is ordered by service name and location name.
 
-``search`` on the other lists is a case-insensitive substring match on names and
-descriptions. ``taxonomy_term_id`` includes the term's descendants. ``top_only`` on
-``/taxonomy_terms`` returns terms without a parent (the spec's description says "without
-child terms", its name says top level; we follow the name).
+``search`` on ``/services`` is the same search (text only; services in search order, each
+once; inactive and defunct services are not in the search index). ``search`` on the other
+lists is a case-insensitive substring match on names and descriptions. ``taxonomy_term_id``
+includes the term's descendants. ``top_only`` on ``/taxonomy_terms`` returns terms without a
+parent (the spec's description says "without child terms", its name says top level; we
+follow the name).
 
 Errors are JSON: 400 ``{"parameter": ["reason"]}`` for a bad parameter, 404
 ``{"detail": "..."}`` for an unknown or malformed id.
@@ -266,9 +268,14 @@ def services(request):
     last_modified only."""
     params = request.GET
     queryset = _service_filters(Service.objects.all(), params)
-    queryset = _text_filter(queryset, params, ["name", "alternate_name", "description"])
     full, minimal = _bool(params, "full"), _bool(params, "minimal")
-    ids = queryset.order_by("name", "id").values_list("id", flat=True)
+    ids: QuerySet | list
+    if params.get("search", "").strip():
+        hits = _search_hits({"search": params["search"]})
+        ranked = list(dict.fromkeys(hit.service.id for hit in hits))
+        ids = _narrow(ranked, queryset)
+    else:
+        ids = queryset.order_by("name", "id").values_list("id", flat=True)
     if minimal:
 
         def serialise(chunk):
@@ -289,8 +296,9 @@ def service_detail(request, id: str):
     return _json(objects[0]) if objects else _not_found()
 
 
-def _searched_ids(params) -> list:
-    """Service-at-location ids from the site search, in its order."""
+def _search_hits(params) -> list:
+    """The hits of the site search for ``search``/``postcode``/``proximity``, in its order
+    (at most SEARCH_CAP)."""
     if params.get("proximity", "").strip() and not params.get("postcode", "").strip():
         raise ParamError(
             "proximity", "needs postcode: the distance is measured from the postcode's centroid"
@@ -305,7 +313,17 @@ def _searched_ids(params) -> list:
         response = search(search_params)
     except SearchError as exc:
         raise ParamError(SEARCH_FIELDS.get(exc.field, exc.field), exc.reason) from exc
-    return [hit.service_at_location.id for hit in response.hits if hit.service_at_location]
+    return response.hits
+
+
+def _narrow(ranked: list, queryset: QuerySet) -> list:
+    """The ranked ids that ``queryset`` (the other filters) also contains, in order."""
+    allowed: set = set()
+    for start in range(0, len(ranked), 500):
+        allowed |= set(
+            queryset.filter(id__in=ranked[start : start + 500]).values_list("id", flat=True)
+        )
+    return [pk for pk in ranked if pk in allowed]
 
 
 @api_view
@@ -315,13 +333,9 @@ def service_at_locations(request):
     full = _bool(params, "full")
     queryset = _service_filters(ServiceAtLocation.objects.all(), params, prefix="service__")
     if any(params.get(name, "").strip() for name in ("search", "postcode", "proximity")):
-        ranked = _searched_ids(params)
-        allowed = set()
-        for start in range(0, len(ranked), 500):
-            allowed |= set(
-                queryset.filter(id__in=ranked[start : start + 500]).values_list("id", flat=True)
-            )
-        ids: QuerySet | list = [pk for pk in ranked if pk in allowed]
+        hits = _search_hits(params)
+        ranked = [hit.service_at_location.id for hit in hits if hit.service_at_location]
+        ids: QuerySet | list = _narrow(ranked, queryset)
     else:
         ids = queryset.order_by("service__name", "location__name", "id").values_list(
             "id", flat=True

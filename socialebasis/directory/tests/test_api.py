@@ -434,6 +434,9 @@ def test_hsds_filters(client, world):
         str(world["online"].id)
     }
     assert ids("/api/hsds/services", search="voedselpakketten") == {str(world["bijlmer"].id)}
+    # full-text search (Dutch stems): "schulden" finds "Schuldhulpverlening", in rank order
+    ranked = get(client, "/api/hsds/services", search="schulden").json()["contents"]
+    assert ranked[0]["id"] == str(world["schuld"].id)
     later = (timezone.now() + timedelta(days=1)).isoformat()
     assert ids("/api/hsds/services", modified_after=later) == set()
     assert len(ids("/api/hsds/services", modified_after="2000-01-01")) == 4
@@ -509,6 +512,8 @@ def test_hsds_search_by_postcode_and_proximity(client, world):
         ("/api/hsds/service_at_locations", {"postcode": "9999 ZZ"}, "postcode"),
         ("/api/hsds/service_at_locations", {"postcode": "1055", "proximity": "ver"}, "proximity"),
         ("/api/hsds/taxonomy_terms", {"parent_id": "x"}, "parent_id"),
+        ("/api/hsds/services", {"search": "de het een"}, "search"),
+        ("/api/hsds/service_at_locations", {"search": "x" * 201}, "search"),
     ],
 )
 def test_hsds_bad_parameters_are_400(client, world, url, params, field):
