@@ -118,6 +118,12 @@ class OfflineGeocoder(Geocoder):
         raise PlaceNotFound(text)
 
 
+def _without_boundaries(queryset, *related: str):
+    """The areas without their boundary GeoJSON (and that of ``related`` areas): a
+    geocoder needs only names, codes and centroids, and an Amsterdam boundary is ~100 kB."""
+    return queryset.defer("geometry", *(f"{r}__geometry" for r in related))
+
+
 def _area_place(area, kind: str) -> Place | None:
     if area.centroid_lat is None or area.centroid_lon is None:
         return None
@@ -163,8 +169,11 @@ def _postcode4(text: str) -> Place | None:
 
     pc4 = match.group(1)
     hoods = list(
-        Neighbourhood.objects.filter(postcode=pc4, centroid_lat__isnull=False).select_related(
-            "municipality"
+        _without_boundaries(
+            Neighbourhood.objects.filter(postcode=pc4, centroid_lat__isnull=False).select_related(
+                "municipality"
+            ),
+            "municipality",
         )
     )
     if hoods:
@@ -203,7 +212,11 @@ def _cbs_code(text: str) -> Place | None:
         "GM": (Municipality, "municipality"),
     }[code[:2]]
     related = [] if kind == "municipality" else ["municipality"]
-    area = model.objects.select_related(*related).filter(code=code).first()
+    area = (
+        _without_boundaries(model.objects.select_related(*related), *related)
+        .filter(code=code)
+        .first()
+    )
     place = _area_place(area, kind) if area else None
     if place is None:
         raise PlaceNotFound(text, _("Gebiedscode %(code)s is niet bekend.") % {"code": code})
@@ -221,7 +234,7 @@ def _area_name(text: str) -> Place | None:
     ):
         related = [] if kind == "municipality" else ["municipality"]
         candidates = list(
-            model.objects.select_related(*related).filter(
+            _without_boundaries(model.objects.select_related(*related), *related).filter(
                 name__iexact=name, centroid_lat__isnull=False
             )
         )
@@ -267,7 +280,11 @@ def _alias(text: str) -> Place | None:
     if entry is None:
         return None
     name, municipality_code, codes = entry
-    districts = [d for d in District.objects.filter(code__in=codes) if d.centroid_lat is not None]
+    districts = [
+        d
+        for d in _without_boundaries(District.objects.filter(code__in=codes))
+        if d.centroid_lat is not None
+    ]
     if not districts:
         return None
     return Place(
