@@ -74,6 +74,7 @@ what a document carried that we dropped):
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import uuid
@@ -971,6 +972,25 @@ def validate_document(items: list[tuple[str, str, dict]]) -> None:
         raise HSDSError(sorted(set(errors), key=errors.index)[:MAX_ERRORS])
 
 
+def _once(method: Callable) -> Callable:
+    """Skip importing an object again when it comes back in the same run with the same
+    content and context as the last time (documents repeat organizations, locations and
+    taxonomy terms in every service)."""
+
+    @functools.wraps(method)
+    def wrapper(self, data: dict, path: str, *context):
+        key = (method.__name__, str(data.get("id")), context)
+        digest = json.dumps(data, sort_keys=True, default=str)
+        last = self.done.get(key)
+        if last is not None and last[0] == digest:
+            return last[1]
+        pk = method(self, data, path, *context)
+        self.done[key] = (digest, pk)
+        return pk
+
+    return wrapper
+
+
 class _Importer:
     """One import run. Creates/updates as it walks the document; see the module docstring."""
 
@@ -986,6 +1006,7 @@ class _Importer:
         self.dropped: Counter = Counter()
         self.notes: list[str] = []
         self.path = "$"
+        self.done: dict[tuple, tuple[str, uuid.UUID]] = {}
 
     # -- identity
 
@@ -1238,9 +1259,8 @@ class _Importer:
             self.import_attribute(item, f"{path}.attributes[{i}]", entity, pk)
             for i, item in enumerate(items)
         }
-        stale = m.Attribute.objects.filter(link_id=pk).exclude(pk__in=keep)
-        self.deleted["attribute"] += stale.count()
-        stale.delete()
+        _, deleted = m.Attribute.objects.filter(link_id=pk).exclude(pk__in=keep).delete()
+        self.deleted["attribute"] += deleted.get("directory.Attribute", 0)
 
     # -- entities
 
@@ -1248,6 +1268,7 @@ class _Importer:
         method = getattr(self, f"import_{entity}")
         return method(data, path)
 
+    @_once
     def import_organization(self, data: dict, path: str) -> uuid.UUID:
         raw = str(data["id"])
         self.importing.add(("organization", raw))
@@ -1451,6 +1472,7 @@ class _Importer:
         self.attributes("service_at_location", data, path, sal.pk)
         return sal.pk
 
+    @_once
     def import_location(
         self, data: dict, path: str, organization_pk: uuid.UUID | None = None
     ) -> uuid.UUID:
@@ -1612,6 +1634,7 @@ class _Importer:
         values.update(link_entity=link_entity, link_id=link_pk, taxonomy_term_id=term_pk)
         return self.upsert("attribute", data["id"], values, path).pk
 
+    @_once
     def import_taxonomy(self, data: dict, path: str) -> uuid.UUID:
         pk = self.pk_for("taxonomy", data["id"])
         code = ""
@@ -1659,6 +1682,7 @@ class _Importer:
             f"{path}.taxonomy",
         )
 
+    @_once
     def import_taxonomy_term(self, data: dict, path: str) -> uuid.UUID:
         raw = str(data["id"])
         pk = self.pk_for("taxonomy_term", raw)
