@@ -16,6 +16,7 @@ return a point outside WGS84.
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import fmean
@@ -56,8 +57,9 @@ class Place:
     """A geocoded point (WGS84 degrees) with what it was recognised as.
 
     ``kind``: coordinates, postcode, neighbourhood, district, municipality, area, address.
-    ``code``: the CBS code or postcode where there is one. ``municipality_code``: the GM code
-    the place lies in, when known (used for services with a municipal service area).
+    ``code``: the CBS code or postcode where there is one. ``municipality_code`` and
+    ``district_code``: the GM and WK codes the place lies in, when the geocoder knows them
+    (the search fills them in otherwise); they match services by service area.
     """
 
     lat: float
@@ -66,6 +68,7 @@ class Place:
     kind: str
     code: str = ""
     municipality_code: str = ""
+    district_code: str = ""
 
 
 _COORDS = re.compile(r"^\s*(-?\d{1,3}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -128,9 +131,21 @@ def _area_place(area, kind: str) -> Place | None:
     if area.centroid_lat is None or area.centroid_lon is None:
         return None
     municipality = area if kind == "municipality" else area.municipality
+    district = {"district": area.code, "neighbourhood": district_of(area.code)}.get(kind, "")
     return Place(
-        area.centroid_lat, area.centroid_lon, area.name, kind, area.code, municipality.code
+        area.centroid_lat,
+        area.centroid_lon,
+        area.name,
+        kind,
+        area.code,
+        municipality.code,
+        district,
     )
+
+
+def district_of(neighbourhood_code: str) -> str:
+    """The CBS district code of a neighbourhood code: BU0363EK01 -> WK0363EK (CBS rule)."""
+    return f"WK{neighbourhood_code[2:8]}"
 
 
 def _postcode6(text: str) -> Place | None:
@@ -185,6 +200,7 @@ def _postcode4(text: str) -> Place | None:
             "postcode",
             pc4,
             hoods[0].municipality.code,
+            Counter(district_of(h.code) for h in hoods).most_common(1)[0][0],
         )
     point = Address.objects.filter(
         postal_code__startswith=pc4, location__latitude__isnull=False
@@ -294,6 +310,7 @@ def _alias(text: str) -> Place | None:
         "area",
         "",
         municipality_code,
+        districts[0].code,
     )
 
 
@@ -407,7 +424,9 @@ def parse_pdok_doc(doc: dict, text: str) -> Place:
         "wijk": doc.get("wijkcode", ""),
         "gemeente": municipality,
     }.get(doc_type, "")
-    return Place(lat, lon, doc.get("weergavenaam", text), kind, code, municipality)
+    return Place(
+        lat, lon, doc.get("weergavenaam", text), kind, code, municipality, doc.get("wijkcode", "")
+    )
 
 
 def get_geocoder() -> Geocoder:

@@ -392,7 +392,9 @@ class CostOption(models.Model):
 class ServiceArea(models.Model):
     """HSDS service_area: where a service is available (e.g. a whole municipality).
 
-    ``municipality`` (extension) makes a municipal service area searchable by place.
+    ``municipality`` and ``district_codes`` (extensions) make the area searchable by place:
+    a service without a location is found from any place in these districts (or anywhere in
+    the municipality when ``district_codes`` is empty).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -404,6 +406,10 @@ class ServiceArea(models.Model):
     uri = models.URLField(blank=True)
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True,
                                      blank=True, related_name="service_areas")
+    district_codes = models.TextField(
+        _("wijken (CBS-codes)"), blank=True,
+        help_text=_("Extensie: de wijken (WK-codes, gescheiden door spaties) van het "
+                    "werkgebied; leeg betekent de hele gemeente."))
 
     class Meta:
         verbose_name = _("werkgebied")
@@ -503,6 +509,8 @@ class SearchEntry(models.Model):
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
     organization_kind = models.CharField(max_length=30, blank=True)
+    area_codes = models.TextField(
+        blank=True, help_text="service area districts, ' WK… WK… ', for entries without location")
     term_paths = models.TextField(blank=True)
     free = models.BooleanField(default=False)
     wheelchair = models.BooleanField(default=False)
@@ -514,6 +522,9 @@ class SearchEntry(models.Model):
     class Meta:
         indexes = [models.Index(fields=["latitude", "longitude"]),
                    models.Index(fields=["sort_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.sort_name} ({self.neighbourhood_code or self.municipality_code})"
 
 
 class SearchTerm(models.Model):
@@ -527,3 +538,6 @@ class SearchTerm(models.Model):
     stem = models.CharField(max_length=100, db_index=True, default="")
     length = models.PositiveSmallIntegerField(db_index=True)
     doc_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.term

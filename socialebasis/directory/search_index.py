@@ -161,11 +161,7 @@ def _index_batch(services: list[Service], lexicon: CompoundSplitter) -> int:
             "location_id", flat=True
         )
     )
-    areas = dict(
-        ServiceArea.objects.filter(service_id__in=ids, municipality__isnull=False).values_list(
-            "service_id", "municipality__code"
-        )
-    )
+    areas = _service_areas(ids)
 
     entries: list[SearchEntry] = []
     documents: list[Document] = []
@@ -201,14 +197,37 @@ def _index_batch(services: list[Service], lexicon: CompoundSplitter) -> int:
                 )
                 documents.append(_document(service, term_names, loc))
         else:
-            municipality = areas.get(service.id) or (
-                service.municipality.code if service.municipality_id else ""
+            municipality, area_codes = areas.get(service.id) or (
+                service.municipality.code if service.municipality_id else "",
+                "",
             )
-            entries.append(SearchEntry(**base, municipality_code=municipality))
+            entries.append(
+                SearchEntry(**base, municipality_code=municipality, area_codes=area_codes)
+            )
             documents.append(_document(service, term_names, None))
     SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
     _write_documents(entries, documents, lexicon)
     return len(entries)
+
+
+def _service_areas(service_ids: list[UUID]) -> dict[UUID, tuple[str, str]]:
+    """Per service: (municipality code, " WK… WK… ") of its service areas; the district list is
+    empty when an area covers the whole municipality. A service has one municipality here;
+    areas in other municipalities than the first are ignored."""
+    found: dict[UUID, tuple[str, set[str] | None]] = {}
+    for service_id, municipality, codes in ServiceArea.objects.filter(
+        service_id__in=service_ids, municipality__isnull=False
+    ).values_list("service_id", "municipality__code", "district_codes"):
+        current_municipality, districts = found.get(service_id, (municipality, set()))
+        if current_municipality != municipality:
+            continue
+        if districts is not None:
+            districts = districts | set(codes.split()) if codes.strip() else None
+        found[service_id] = (municipality, districts)
+    return {
+        service_id: (municipality, f" {' '.join(sorted(codes))} " if codes else "")
+        for service_id, (municipality, codes) in found.items()
+    }
 
 
 def _service_terms(service_ids: list[UUID]) -> dict[UUID, list[TaxonomyTerm]]:

@@ -38,7 +38,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils.text import slugify
 
-from socialebasis.areas.models import Municipality, Neighbourhood
+from socialebasis.areas.models import District, Municipality, Neighbourhood
 from socialebasis.directory.constants import THEME_TAXONOMY, LocationKind, OrganizationKind
 from socialebasis.directory.models import (
     Address,
@@ -391,6 +391,10 @@ STADSDELEN = {
     "ZO": "Zuidoost",
     "ZU": "Zuid",
 }
+# The letter of each stadsdeel in Amsterdam's CBS codes (WK0363E… is West), as in the
+# municipality's own stadsdeelcode (data/amsterdam/stadsdelen_amsterdam.geojson).
+STADSDEEL_CBS_LETTER = {"CE": "A", "NO": "N", "NW": "F", "OO": "M", "WE": "E", "ZO": "T",
+                        "ZU": "K"}  # fmt: skip
 # gezinssamens: "*" everyone; AK and SPK are the source's two household types with children
 # (single parent with children, partners with children).
 HOUSEHOLDS_WITH_CHILDREN = {"AK", "SPK"}
@@ -455,6 +459,7 @@ class PovertyService:
     minimum_age: int | None
     maximum_age: int | None
     area_description: str
+    stadsdelen: list[str] = field(default_factory=list)  # source codes; [] = all of Amsterdam
     themes: list[str] = field(default_factory=list)
 
 
@@ -702,6 +707,12 @@ def _facility(feature, props, number, mvzn_id, path, where) -> Facility:
     )
 
 
+def _stadsdeel_districts() -> dict[str, list[str]]:
+    """CBS district codes per stadsdeel source code, from the loaded Amsterdam districts."""
+    codes = list(District.objects.filter(code__startswith="WK0363").values_list("code", flat=True))
+    return {sd: [c for c in codes if c[6] == letter] for sd, letter in STADSDEEL_CBS_LETTER.items()}
+
+
 def _city(postal_code: str, stadsdeel: str) -> str:
     """Postal town: Weesp (a stadsdeel of Amsterdam since 2022) keeps its own postcodes
     1380-1384; Driemond, also in stadsdeel Weesp, has Amsterdam postcodes (1109)."""
@@ -914,6 +925,7 @@ def _poverty_service(record, number: int, path: Path, seen: Counter) -> PovertyS
         minimum_age=minimum_age,
         maximum_age=maximum_age,
         area_description=area,
+        stadsdelen=sorted(c for c in districts if c != "*") if "*" not in districts else [],
         themes=themes,
     )
 
@@ -1108,9 +1120,12 @@ def import_poverty_services(
     _note_stale(Organization, src, set(organisations), "organisations", report)
 
     ids = {r.source_id: services[r.source_id].id for r in records}
+    districts = _stadsdeel_districts()
     sync_children(ServiceArea, ServiceArea.objects.filter(service__source=src), {
-        ids[r.source_id]: {"service_id": ids[r.source_id], "name": "Gemeente Amsterdam",
-                           "description": r.area_description, "municipality_id": gm}
+        ids[r.source_id]: {"service_id": ids[r.source_id], "name": r.area_description,
+                           "description": r.area_description, "municipality_id": gm,
+                           "district_codes": " ".join(sorted(
+                               code for sd in r.stadsdelen for code in districts[sd]))}
         for r in records}, lambda a: a.service_id, report.tally("ServiceArea"))  # fmt: skip
     sync_children(Phone, Phone.objects.filter(service__source=src), {
         (ids[r.source_id], number): {"service_id": ids[r.source_id], "number": number,

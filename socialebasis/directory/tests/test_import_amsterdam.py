@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management.base import CommandError
 
+from socialebasis.areas.models import District
 from socialebasis.directory import models as d
 from socialebasis.directory.constants import THEME_TAXONOMY
 from socialebasis.directory.importers import amsterdam as ams
@@ -162,10 +163,21 @@ def test_poverty_record_with_organisation_on_second_line(loaded):
     assert {"geld-en-schulden", "schuldhulp"} <= themes_of(service)
     area = service.service_areas.get()
     assert (area.name, area.description, area.municipality.code) == (
-        "Gemeente Amsterdam",
+        "Stadsdeel Oost",
         "Stadsdeel Oost",
         "GM0363",
     )
+    # Oost's CBS districts are the WK0363M… codes (the stadsdeel letter)
+    codes = area.district_codes.split()
+    assert codes and all(code.startswith("WK0363M") for code in codes)
+    assert set(codes) == set(
+        District.objects.filter(code__startswith="WK0363M").values_list("code", flat=True))
+
+
+def test_city_wide_poverty_record_covers_the_whole_municipality(loaded):
+    areas = d.ServiceArea.objects.filter(service__source="ams-armoede", name="Heel Amsterdam")
+    assert areas.count() == 53  # 52 "*" records and one ["*"]
+    assert set(areas.values_list("district_codes", flat=True)) == {""}
     # one organisation for every record that names it
     assert d.Organization.objects.filter(source="ams-armoede", name="Humanitas").count() == 1
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from socialebasis.areas.models import Neighbourhood
 from socialebasis.directory.constants import LocationKind, OrganizationKind
 from socialebasis.directory.models import (
     Accessibility,
@@ -45,9 +46,12 @@ def add_service(name, description="", lat_lon=ORIGIN, themes=(), kind=None, post
                                **service_fields)
     location = None
     if lat_lon is not None:
+        # as the importer does by point-in-polygon: the buurt the location lies in
+        hood = Neighbourhood.objects.filter(
+            code="BU0363TA01" if postcode.startswith("1102") else "BU0363EE04").first()
         location = f.LocationFactory(organization=organization, name=f"Plek {name}",
                                      latitude=lat_lon[0], longitude=lat_lon[1],
-                                     kind=LocationKind.COMMUNITY_CENTRE)
+                                     kind=LocationKind.COMMUNITY_CENTRE, neighbourhood=hood)
         f.AddressFactory(location=location, postal_code=postcode)
         f.ServiceAtLocationFactory(service=service, location=location)
     for code in themes:
@@ -198,8 +202,34 @@ def test_ties_break_on_distance_then_name(world):
     add_service("Repair Café A", "Samen spullen repareren.", north_of_origin(900))
     rebuild_search_index()
     response = run(q="repareren", near="1055")
-    assert len({round(h.score, 6) for h in response.hits}) == 1  # a real tie in relevance
+    # the same words: nearness decides, and at the same distance the name
     assert names(response) == ["Repair Café C", "Repair Café A", "Repair Café B"]
+    assert response.hits[1].score == response.hits[2].score < response.hits[0].score
+    # without a place the three are a real tie, broken by name
+    assert names(run(q="repareren")) == ["Repair Café A", "Repair Café B", "Repair Café C"]
+
+
+def test_nearby_facility_outranks_city_wide_service_with_the_same_words(world):
+    add_service("Maatjesproject", "Een maatje tegen eenzaamheid.", north_of_origin(600))
+    city_wide, _ = add_service("Maatjesproject", "Een maatje tegen eenzaamheid.", None)
+    ServiceArea.objects.create(service=city_wide, municipality=city_wide.municipality)
+    rebuild_search_index()
+    hits = run(q="maatje", near="1055").hits
+    assert [h.distance_m is not None for h in hits] == [True, False]
+
+
+def test_service_area_limited_to_districts(world):
+    west, _ = add_service("Thuisadministratie West", "Hulp bij de post.", None)
+    ServiceArea.objects.create(service=west, municipality=west.municipality,
+                               name="Stadsdeel West", district_codes="WK0363EE WK0363EF")
+    rebuild_search_index()
+    assert names(run(q="thuisadministratie", near="1055")) == ["Thuisadministratie West"]
+    assert names(run(q="thuisadministratie", near="1102")) == []  # Zuidoost
+    assert names(run(q="thuisadministratie", area="BU0363EE04")) == ["Thuisadministratie West"]
+    assert names(run(q="thuisadministratie", area="WK0363TA")) == []
+    # coordinates: the district comes from the nearest indexed location
+    assert names(run(q="thuisadministratie", lat=ORIGIN[0], lon=ORIGIN[1])) == [
+        "Thuisadministratie West"]
 
 
 def test_scores_are_between_zero_and_one_best_first(world):
@@ -286,7 +316,10 @@ def test_filter_kind(world):
 
 
 def test_filter_area(world):
-    assert names(run(q="eenzaamheid", area="BU0363TA01")) == []
+    assert names(run(q="eenzaamheid", area="BU0363TA01")) == ["Eenzaamheid Zuidoost"]
+    in_landlust = names(run(q="eenzaamheid", area="WK0363EE"))
+    assert "Eenzaamheid samen aanpakken" in in_landlust
+    assert "Eenzaamheid Zuidoost" not in in_landlust
     assert "Eenzaamheid samen aanpakken" in names(run(q="eenzaamheid", area="GM0363"))
 
 
