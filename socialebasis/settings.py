@@ -45,8 +45,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "socialebasis.accounts",
+    "socialebasis.audit",
     "socialebasis.areas",
     "socialebasis.directory",
+    "socialebasis.residents",
     "socialebasis.api",
 ]
 

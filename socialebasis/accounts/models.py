@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socialebasis.accounts.constants import PROFESSIONAL_ROLES, Role
+
 
 class UserManager(BaseUserManager):
     """Creates users identified by e-mail address (normalised to lower case)."""
@@ -48,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("beheerder"), default=False)
     is_active = models.BooleanField(_("actief"), default=True)
     date_joined = models.DateTimeField(_("aangemaakt"), default=timezone.now)
+    email_verified_at = models.DateTimeField(_("e-mail bevestigd op"), null=True, blank=True)
+    # Part of the session hash: rotating it logs the user out everywhere.
+    security_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = UserManager()
 
@@ -67,3 +72,125 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def get_session_auth_hash(self) -> str:
+        """Django's session hash, extended with ``security_stamp`` so that
+        ``do_logout_everywhere`` invalidates every session of this user."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "socialebasis.accounts.User.get_session_auth_hash",
+            f"{self.password}|{self.security_stamp}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def roles(self) -> set[str]:
+        """The roles this user holds in any municipality."""
+        return set(self.memberships.values_list("role", flat=True))
+
+    @property
+    def is_professional(self) -> bool:
+        """Holds a role that works with other people's data (see PROFESSIONAL_ROLES)."""
+        return bool(self.roles() & PROFESSIONAL_ROLES) or self.is_superuser
+
+
+class Region(models.Model):
+    """Municipalities that work together and may share records (a regional setting)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    municipalities = models.ManyToManyField("areas.Municipality", related_name="regions")
+
+    class Meta:
+        verbose_name = _("regio")
+        verbose_name_plural = _("regio's")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team of professionals (e.g. a neighbourhood team) that covers districts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("naam"), max_length=200)
+    municipality = models.ForeignKey(
+        "areas.Municipality", on_delete=models.PROTECT, related_name="teams"
+    )
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="teams",
+    )
+    districts = models.ManyToManyField("areas.District", related_name="teams", blank=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A role a user holds in a municipality, optionally within an organisation and a team.
+
+    Access to personal records follows memberships (``access.py`` of each app): a record
+    belongs to a municipality, and a user sees it only through a membership of that
+    municipality, or of a region that includes it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices)
+    municipality = models.ForeignKey(
+        "areas.Municipality", on_delete=models.PROTECT, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text=_("Regionale instelling: ook de andere gemeenten van deze regio"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality", "team"],
+                condition=models.Q(team__isnull=False),
+                name="unique_team_membership",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality"],
+                condition=models.Q(team__isnull=True),
+                name="unique_membership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.municipality})"
+
+    def municipality_ids(self) -> set:
+        """The municipalities this membership reaches: its own, plus its region's."""
+        ids = {self.municipality_id}
+        if self.region_id:
+            ids |= set(self.region.municipalities.values_list("id", flat=True))
+        return ids

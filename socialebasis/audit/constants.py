@@ -1,0 +1,29 @@
+"""The vocabulary of audit events. Each has exactly one writer function in ``audit.events``."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.TextChoices):
+    RECORD_VIEWED = "record_viewed", _("Dossier bekeken")
+    RECORD_CREATED = "record_created", _("Dossier aangemaakt")
+    RECORD_CHANGED = "record_changed", _("Dossier gewijzigd")
+    RECORD_ERASED = "record_erased", _("Dossier gewist")
+    RECORD_ANONYMISED = "record_anonymised", _("Dossier geanonimiseerd")
+    EXPORT_MADE = "export_made", _("Export gemaakt")
+    CONSENT_GIVEN = "consent_given", _("Toestemming gegeven")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Toestemming ingetrokken")
+    LOGIN = "login", _("Ingelogd")
+    LOGIN_FAILED = "login_failed", _("Inloggen mislukt")
+    LOGOUT = "logout", _("Uitgelogd")
+    LOGOUT_EVERYWHERE = "logout_everywhere", _("Overal uitgelogd")
+    LOCKED_OUT = "locked_out", _("Geblokkeerd na mislukte pogingen")
+    PASSWORD_CHANGED = "password_changed", _("Wachtwoord gewijzigd")
+    EMAIL_VERIFIED = "email_verified", _("E-mailadres bevestigd")
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Tweestapsverificatie aangezet")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Tweestapsverificatie uitgezet")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Herstelcode gebruikt")
+    ROLE_CHANGED = "role_changed", _("Rol gewijzigd")
+    RETENTION_APPLIED = "retention_applied", _("Bewaartermijn toegepast")
+    ERASURE_REQUESTED = "erasure_requested", _("Verzoek om wissen")
+    AUDIT_EXPORTED = "audit_exported", _("Auditlog geëxporteerd")

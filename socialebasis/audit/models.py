@@ -1,0 +1,79 @@
+"""The append-only audit log.
+
+Every row is written once by ``audit.events`` and never changed: the model refuses updates
+and deletes, and database triggers (migration 0002) refuse them too. Rows are chained by
+hash: ``hash = SHA-256(prev_hash | sequence | occurred_at | event | actor | subject | reason
+| fields)``, so ``socialebasis verify-audit`` detects a changed row, a deleted row (a gap in
+``sequence`` or a broken link) and a reordered row. Rows hold no sensitive values: the
+subject is a type and an id, the actor a user id, ``fields`` lists changed field *names* only.
+"""
+
+import hashlib
+import json
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from socialebasis.audit.constants import EventType
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete an audit row."""
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: who (actor), what (event), to what (subject), when, why."""
+
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("tijdstip"), db_index=True)
+    event = models.CharField(
+        _("gebeurtenis"), max_length=30, choices=EventType.choices, db_index=True
+    )
+    # A plain id, not a foreign key: deleting a user must not rewrite (SET NULL) audit rows.
+    # The viewer resolves it to a user while that user exists.
+    actor_id = models.UUIDField(_("wie (gebruikers-id)"), null=True, blank=True, db_index=True)
+    subject_type = models.CharField(_("soort gegeven"), max_length=50, blank=True, db_index=True)
+    subject_id = models.CharField(_("id gegeven"), max_length=64, blank=True, db_index=True)
+    municipality_code = models.CharField(_("gemeente"), max_length=6, blank=True)
+    reason = models.TextField(_("reden"), blank=True)
+    fields = models.JSONField(_("gewijzigde velden"), default=list, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False, unique=True)
+
+    class Meta:
+        verbose_name = _("auditregel")
+        verbose_name_plural = _("auditlog")
+        ordering = ["-sequence"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.event} {self.subject_type}:{self.subject_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit rows cannot be deleted")
+
+    def compute_hash(self) -> str:
+        """The SHA-256 hex digest that chains this row to ``prev_hash``."""
+        payload = json.dumps(
+            [
+                self.prev_hash,
+                self.sequence,
+                self.occurred_at.isoformat(),
+                self.event,
+                str(self.actor_id or ""),
+                self.subject_type,
+                self.subject_id,
+                self.municipality_code,
+                self.reason,
+                self.fields,
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+            sort_keys=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -1,0 +1,100 @@
+"""The audit log: append-only (model and database), hash-chained, verified by verify-audit."""
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from socialebasis.audit import events
+from socialebasis.audit.constants import EventType
+from socialebasis.audit.models import AppendOnlyError, AuditEvent
+from socialebasis.audit.verify import verify_chain
+from socialebasis.testing import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain(django_user_model):
+    user = django_user_model.objects.create_user("sw@example.org", "x" * 12)
+    organization = f.OrganizationFactory()
+    rows = [
+        events.login(user),
+        events.record_viewed(user, organization, reason="intake"),
+        events.record_changed(user, organization, ["name", "email"]),
+        events.export_made(user, organization, kind="json"),
+    ]
+    return user, rows
+
+
+def test_rows_chain_by_sequence_and_hash(chain):
+    _, rows = chain
+    assert [r.sequence for r in rows] == [1, 2, 3, 4]
+    assert rows[0].prev_hash == events.GENESIS
+    assert all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:], strict=False))
+    assert verify_chain().ok and verify_chain().rows == 4
+
+
+def test_rows_hold_names_not_values(chain):
+    user, rows = chain
+    changed = rows[2]
+    assert changed.event == EventType.RECORD_CHANGED
+    assert changed.fields == ["email", "name"]
+    assert changed.actor_id == user.pk
+    assert changed.subject_type == "directory.organization"
+
+
+def test_model_refuses_update_and_delete(chain):
+    _, rows = chain
+    rows[1].reason = "changed"
+    with pytest.raises(AppendOnlyError):
+        rows[1].save()
+    with pytest.raises(AppendOnlyError):
+        rows[1].delete()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET reason = 'x' WHERE sequence = 2",
+        "DELETE FROM audit_auditevent WHERE sequence = 2",
+    ],
+)
+def test_database_refuses_update_and_delete(chain, sql):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert AuditEvent.objects.count() == 4
+
+
+def _without_triggers(sql):
+    """Tamper as an attacker with table-owner rights would: triggers off, then SQL."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER audit_no_update")
+            cursor.execute("DROP TRIGGER audit_no_delete")
+        else:
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        cursor.execute(sql)
+
+
+@pytest.mark.parametrize(
+    ("sql", "problem"),
+    [
+        ("UPDATE audit_auditevent SET reason = 'niets' WHERE sequence = 2", "altered"),
+        ("DELETE FROM audit_auditevent WHERE sequence = 2", "gap"),
+        ("UPDATE audit_auditevent SET fields = '[]' WHERE sequence = 3", "altered"),
+    ],
+)
+def test_verify_audit_detects_tampering(chain, sql, problem, capsys):
+    _without_triggers(sql)
+    report = verify_chain()
+    assert not report.ok
+    assert any(problem in reason for _, reason in report.problems)
+    with pytest.raises(SystemExit) as info:
+        call_command("verify_audit")
+    assert info.value.code == 1
+    assert "NIET in orde" in capsys.readouterr().err
+
+
+def test_verify_audit_ok(chain, capsys):
+    call_command("verify_audit")
+    assert "4 regels, keten ongebroken" in capsys.readouterr().out
