@@ -12,19 +12,16 @@ Professionals must have passed two-factor authentication in this session first
 (``TwoFactorRequired``). Every opening by a professional is audited (``record_viewed``).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from socialebasis.accounts.constants import Role
+from socialebasis.accounts.exceptions import TwoFactorRequired  # noqa: F401  (re-exported)
 from socialebasis.audit import events
 from socialebasis.residents.models import Resident
 
 TEAM_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_LEAD)
-
-
-class TwoFactorRequired(PermissionDenied):
-    """A professional tried to open personal data without two-factor authentication."""
 
 
 def is_two_factor_verified(user) -> bool:
