@@ -47,9 +47,10 @@ check-schema: install
 vendor:
 	scripts/vendor-frontend.sh
 
+# Search benchmark (docs/performance.md); e.g. make bench BENCH_ARGS="--db sqlite --queries 50"
 bench: install-test
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	$(BIN)/python benchmarks/search.py
+	$(BIN)/python benchmarks/search.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
