@@ -3,3 +3,43 @@
 import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
+
+
+# ---------------------------------------------------------------- shared fixtures
+
+import pytest  # noqa: E402
+
+TEST_CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sociale-basis-tests",
+    }
+}
+
+
+@pytest.fixture(autouse=True)
+def _per_test_cache(settings):
+    """Each test starts with an empty in-memory cache (rate-limit and throttle counters).
+
+    Production uses a shared cache (database or Redis, ``SB_CACHE_URL``); in a test process
+    memory is shared enough, keeps the API's query counts free of cache queries, and is
+    emptied here so that counters never leak from one test into the next.
+    ``socialebasis/security/tests`` checks the database cache itself.
+    """
+    from django.core.cache import cache
+
+    settings.CACHES = TEST_CACHES
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def personas(db):
+    """The persona world (socialebasis.testing.personas): a resident and her carer, a
+    volunteer, social workers of her team and of another, a team lead, policy and privacy
+    officers, an administrator and a social worker of another municipality. Log one in with
+    ``login_as(client, personas.social_worker)``."""
+    from socialebasis.testing.personas import build_personas
+
+    return build_personas()

@@ -13,6 +13,29 @@ Variables (all optional; the defaults run the embedded demo on SQLite):
 - ``SB_GEOCODER``: ``offline`` (default, from loaded data) or ``pdok``;
   ``SB_PDOK_URL`` overrides the PDOK Locatieserver endpoint.
 - ``SB_DATA_DIR``: where the public data files live (default ``<repo>/data``).
+
+Hardening (``socialebasis.security``, ``socialebasis.lib.ratelimit``; see THREAT_MODEL.md):
+
+- ``SB_CACHE_URL``: the shared cache for rate limits and API throttling: ``db://`` (default,
+  Django's database cache in table ``sb_cache``, shared by all processes), ``redis://host:
+  6379/0`` (needs the ``redis`` package) or ``locmem://`` (one development process only;
+  refused by ``check --deploy``).
+- ``SB_RATE_LIMITS``: "0" switches the rate limits of forms off (default on).
+  ``SB_RATE_LIMIT_REPORT`` (default ``10/h`` per IP address: the error report form),
+  ``SB_RATE_LIMIT_LOGIN`` (default ``30/h`` per IP address, on top of the lock-out) and
+  ``SB_RATE_LIMIT_FORM`` (default ``30/h``: any other public form using the helper);
+  a rate is ``N/s``, ``N/m``, ``N/h`` or ``N/day``, or ``off``.
+- ``SB_API_RATE_ANON`` (default ``1000/h`` per IP address) and ``SB_API_RATE_USER`` (default
+  ``5000/h`` per user): throttling of ``/api/``; over the limit the API answers 429 JSON.
+- ``SB_CLIENT_IP_HEADER``: the request header with the client's address when the site runs
+  behind a reverse proxy (e.g. ``X-Real-IP``, set by the proxy); default: the connection's
+  address. ``SB_NUM_PROXIES`` (default 0): proxies in front, for the API's ``X-Forwarded-For``.
+- ``SB_SECURITY_CONTACT``: ``Contact:`` of ``/.well-known/security.txt`` (a ``mailto:`` or
+  ``https:`` URI; default ``mailto:security@localhost``); ``SB_SECURITY_POLICY_URL``
+  (optional ``Policy:``); the file expires 365 days after the request.
+- ``SB_HSTS_PRELOAD`` (default 1 in production): the ``preload`` directive of HSTS.
+- ``SB_CSP_REPORT_URI``: where browsers send Content-Security-Policy violation reports
+  (optional).
 """
 
 from pathlib import Path
@@ -21,6 +44,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from socialebasis.lib.env import env_bool, env_list, env_str
+from socialebasis.lib.hardening import cache_config, rate, tile_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION = env_bool("SB_PRODUCTION", False)
@@ -40,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "template_partials",
     "rest_framework",
     "django_filters",
@@ -50,10 +75,12 @@ INSTALLED_APPS = [
     "socialebasis.directory",
     "socialebasis.residents",
     "socialebasis.api",
+    "socialebasis.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -155,6 +182,72 @@ PDOK_URL = env_str("SB_PDOK_URL", "https://api.pdok.nl/bzk/locatieserver/search/
 
 EMAIL_BACKEND = env_str("SB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# ---------------------------------------------------------------- hardening
+# One shared cache for every process (rate limits must hold behind a load balancer).
+CACHES = {"default": cache_config(env_str("SB_CACHE_URL", ""))}
+
+# Rate limits of public forms (socialebasis.lib.ratelimit), per IP address; None = no limit.
+RATELIMIT_ENABLE = env_bool("SB_RATE_LIMITS", True)
+RATELIMIT_USE_CACHE = "default"
+RATE_LIMITS = {
+    "report": rate(env_str("SB_RATE_LIMIT_REPORT", "10/h")),
+    "login": rate(env_str("SB_RATE_LIMIT_LOGIN", "30/h")),
+    "form": rate(env_str("SB_RATE_LIMIT_FORM", "30/h")),
+}
+_client_ip_header = env_str("SB_CLIENT_IP_HEADER", "").strip()
+if _client_ip_header:
+    RATELIMIT_IP_META_KEY = "HTTP_" + _client_ip_header.upper().replace("-", "_")
+
+# API throttling (DRF; the HSDS views use the same rates through socialebasis.lib.ratelimit).
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "socialebasis.api.throttling.AnonThrottle",
+    "socialebasis.api.throttling.UserThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": rate(env_str("SB_API_RATE_ANON", "1000/h")),
+    "user": rate(env_str("SB_API_RATE_USER", "5000/h")),
+}
+REST_FRAMEWORK["NUM_PROXIES"] = int(env_str("SB_NUM_PROXIES", "0") or 0) or None
+
+# Content-Security-Policy (django-csp 4): no inline script and no inline style anywhere
+# (templates/tests check it: scripts are files, data goes in <script type=application/json>).
+# Leaflet positions map tiles and markers through element.style (the CSSOM), which style-src
+# does not govern, so 'unsafe-inline' is not needed for the map. The only exception is the
+# Swagger UI page /api/docs/ (socialebasis.api.urls), which loads swagger-ui from its CDN.
+_img_src = ["'self'", "data:"]
+if tile_origin(TILE_URL):
+    _img_src.append(tile_origin(TILE_URL))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": _img_src,
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    },
+}
+if env_str("SB_CSP_REPORT_URI", ""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [env_str("SB_CSP_REPORT_URI", "")]
+
+# Headers for every response (Django's defaults, stated so that a change is deliberate).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms (also those htmx submits) carry {% csrf_token %}.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+SECURITY_CONTACT = env_str("SB_SECURITY_CONTACT", "mailto:security@localhost")
+SECURITY_POLICY_URL = env_str("SB_SECURITY_POLICY_URL", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -167,6 +260,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SB_HSTS_PRELOAD", True)
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("SB_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     STORAGES["staticfiles"]["BACKEND"] = (

@@ -4,8 +4,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from socialebasis.security.views import security_txt
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("api/", include("socialebasis.api.urls")),
 ]
 urlpatterns += i18n_patterns(

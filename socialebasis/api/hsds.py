@@ -59,6 +59,7 @@ from socialebasis.directory.models import (
     TaxonomyTerm,
 )
 from socialebasis.directory.search import SearchError, search
+from socialebasis.lib.ratelimit import api_throttle
 
 PER_PAGE_DEFAULT = 50
 PER_PAGE_MAX = 200
@@ -84,10 +85,14 @@ def _not_found() -> JsonResponse:
 
 
 def api_view(view: Callable) -> Callable:
-    """GET and HEAD only; ParamError becomes a 400 and Http404 a JSON 404."""
+    """GET and HEAD only; ParamError becomes a 400 and Http404 a JSON 404; throttled like
+    /api/v1/ (one budget for the whole API, 429 JSON over the limit)."""
 
     @require_safe
     def wrapper(request, *args, **kwargs):
+        throttled = api_throttle(request)
+        if throttled is not None:
+            return throttled
         for name, values in request.GET.lists():
             if any("\x00" in value for value in values):
                 return _json({name: ["must not contain NUL characters"]}, status=400)

@@ -30,6 +30,7 @@ from socialebasis.directory.queries import (
     theme_terms_by_entity,
 )
 from socialebasis.lib.format import format_radius
+from socialebasis.lib.ratelimit import rate_limited
 
 RADIUS_CHOICES = [500, 1000, 2000, 5000, 10000, 25000, 50000]
 
@@ -354,6 +355,7 @@ def _subject_url(kind, subject) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("report")
 def report_error(request):
     """ "Klopt er iets niet?": a resident reports that an entry is wrong (POST-redirect-GET)."""
     kind, subject = _report_subject(request.GET)

@@ -1,0 +1,309 @@
+"""The persona world shared by all tests (and by ``socialebasis seed-personas``).
+
+One municipality (Amsterdam, GM0363) with two districts, West and Oost, each covered by a
+neighbourhood team, and a second municipality (Utrecht, GM0344) with a team of its own. The
+directory has one organisation (the social-work provider of the teams) with a location, a
+service there, a theme term and an error report. The people:
+
+=====================  ===================================================================
+key                    who
+=====================  ===================================================================
+resident               Fatima, a resident of De Kolenkit (West) with an account and a file
+carer                  Johan, her informal carer (mantelzorger): a resident of the same
+                       neighbourhood with an account and a file of his own. There is no
+                       carer relation model yet, so nothing links him to Fatima's file;
+                       he is the "someone close who must not read the file" persona.
+volunteer              a volunteer in Amsterdam (no file access)
+social_worker          a social worker of Buurtteam West, which covers Fatima's district
+other_team_worker      a social worker of Buurtteam Oost (another district)
+team_lead              the team lead of Buurtteam West
+policy_officer         a policy officer of Amsterdam (aggregates only)
+privacy_officer        the privacy officer of Amsterdam
+administrator          a functional administrator of the platform (``/beheer/``: is_staff
+                       and is_superuser), with the administrator role in Amsterdam
+other_municipality     a social worker of Buurtteam Overvecht in Utrecht
+=====================  ===================================================================
+
+Professionals (``PROFESSIONAL_ROLES``) have a confirmed TOTP device. ``login_as`` logs a
+persona in with the test client and, by default, marks the session as having passed
+two-factor authentication (django-otp keeps ``otp_device_id`` in the session).
+
+Everyone's password is ``PERSONA_PASSWORD``; its hash is computed once per process
+(argon2 is deliberately slow). TOTP keys are derived from the persona key, so the seeded
+development world has known, stable codes (``totp_secret_base32``).
+"""
+
+import hashlib
+from base64 import b32encode
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+
+from socialebasis.accounts.constants import PROFESSIONAL_ROLES, Role
+from socialebasis.accounts.models import Membership, Team
+from socialebasis.directory import models as d
+from socialebasis.residents.models import Resident
+from socialebasis.testing import factories as f
+
+PERSONA_PASSWORD = "Sociale-Basis-persona-2026"  # noqa: S105  (test and development only)
+EMAIL_DOMAIN = "personas.sociale-basis.test"
+OTP_SESSION_KEY = "otp_device_id"  # django_otp.DEVICE_ID_SESSION_KEY
+
+# key -> (label, role, where: "west" | "oost" | "utrecht" | None (municipality-wide))
+PERSONA_SPECS: dict[str, tuple[str, str, str | None]] = {
+    "resident": ("Fatima Yilmaz (inwoner)", Role.RESIDENT, None),
+    "carer": ("Johan de Boer (mantelzorger)", Role.RESIDENT, None),
+    "volunteer": ("Vera Visser (vrijwilliger)", Role.VOLUNTEER, None),
+    "social_worker": ("Sanne Willems (sociaal werker West)", Role.SOCIAL_WORKER, "west"),
+    "other_team_worker": ("Omar Bakker (sociaal werker Oost)", Role.SOCIAL_WORKER, "oost"),
+    "team_lead": ("Tara Lelie (teamleider West)", Role.TEAM_LEAD, "west"),
+    "policy_officer": ("Bram Peters (beleidsmedewerker)", Role.POLICY_OFFICER, None),
+    "privacy_officer": ("Priya Ramdin (privacy officer)", Role.PRIVACY_OFFICER, None),
+    "administrator": ("Arjen Dekker (beheerder)", Role.ADMINISTRATOR, None),
+    "other_municipality": ("Ugo Tan (sociaal werker Utrecht)", Role.SOCIAL_WORKER, "utrecht"),
+}
+PERSONA_KEYS = list(PERSONA_SPECS)
+ANONYMOUS = "anonymous"
+ALL_VISITORS = [ANONYMOUS, *PERSONA_KEYS]
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    return make_password(PERSONA_PASSWORD)
+
+
+def totp_key(key: str) -> str:
+    """The persona's TOTP key as django-otp stores it (40 hex digits), stable per key."""
+    return hashlib.sha1(f"sociale-basis-persona:{key}".encode()).hexdigest()  # noqa: S324
+
+
+def totp_secret_base32(key: str) -> str:
+    """The same key as an authenticator app wants it (base32, no padding)."""
+    return b32encode(bytes.fromhex(totp_key(key))).decode().rstrip("=")
+
+
+@dataclass
+class Persona:
+    key: str
+    label: str
+    role: str
+    user: object
+    device: object | None = None  # confirmed TOTP device (professionals)
+    resident: Resident | None = None  # their own resident file, if any
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def is_professional(self) -> bool:
+        return self.role in PROFESSIONAL_ROLES
+
+
+@dataclass
+class PersonaWorld:
+    municipality: object
+    other_municipality: object
+    district: object  # West: Fatima's district, covered by Buurtteam West
+    other_district: object  # Oost
+    neighbourhood: object  # De Kolenkit, in West
+    other_neighbourhood: object  # in Oost
+    utrecht_district: object
+    utrecht_neighbourhood: object
+    team: Team
+    other_team: Team
+    utrecht_team: Team
+    organization: d.Organization
+    location: d.Location
+    service: d.Service
+    service_at_location: d.ServiceAtLocation
+    taxonomy: d.Taxonomy
+    taxonomy_term: d.TaxonomyTerm
+    error_report: d.ErrorReport
+    utrecht_organization: d.Organization
+    utrecht_service: d.Service
+    resident_file: Resident  # Fatima's file: the record the matrix is about
+    utrecht_file: Resident  # a file in the other municipality
+    personas: dict[str, Persona] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Persona:
+        return self.personas[key]
+
+    def __getattr__(self, name: str):
+        personas = self.__dict__.get("personas", {})
+        if name in personas:
+            return personas[name]
+        raise AttributeError(name)
+
+    def __iter__(self):
+        return iter(self.personas.values())
+
+
+def build_personas(*, password_hash: str | None = None) -> PersonaWorld:
+    """Create the persona world in the current database and return it.
+
+    Idempotent for the areas (get-or-create by CBS code); creates new users, teams and
+    directory records each time, so call it once per test (the ``personas`` fixture) or once
+    per fresh database (``seed-personas`` checks first).
+    """
+    password_hash = password_hash or _password_hash()
+    amsterdam = f.MunicipalityFactory(code="GM0363", name="Amsterdam")
+    west = f.DistrictFactory(code="WK036305", name="Bos en Lommer", municipality=amsterdam)
+    oost = f.DistrictFactory(code="WK036308", name="Oost", municipality=amsterdam)
+    kolenkit = f.NeighbourhoodFactory(code="BU03630501", name="Kolenkitbuurt", district=west)
+    dapper = f.NeighbourhoodFactory(code="BU03630801", name="Dapperbuurt", district=oost)
+    utrecht = f.MunicipalityFactory(code="GM0344", name="Utrecht", province_name="Utrecht")
+    overvecht = f.DistrictFactory(code="WK034407", name="Overvecht", municipality=utrecht)
+    vechtzoom = f.NeighbourhoodFactory(
+        code="BU03440701",
+        name="Vechtzoom",
+        district=overvecht,
+        centroid_lat=52.11,
+        centroid_lon=5.11,
+    )
+
+    provider = f.OrganizationFactory(
+        name="Buurtwerk Amsterdam", kind="social_work_provider", municipality=amsterdam
+    )
+    location = f.LocationFactory(
+        organization=provider, name="Buurthuis De Kolenkit", neighbourhood=kolenkit
+    )
+    f.AddressFactory(location=location, address_1="Bos en Lommerplein 1", postal_code="1055AA")
+    service = f.ServiceFactory(
+        organization=provider,
+        name="Maatje voor mantelzorgers",
+        description="Een vrijwilliger die een mantelzorger af en toe ontlast.",
+    )
+    sal = f.ServiceAtLocationFactory(service=service, location=location)
+    taxonomy = f.TaxonomyFactory()
+    term = f.TaxonomyTermFactory(taxonomy=taxonomy, code="mantelzorg", name="Mantelzorg")
+    report = f.ErrorReportFactory(service=service, reporter_name="Fatima")
+    utrecht_org = f.OrganizationFactory(
+        name="Buurtteam Utrecht", kind="social_work_provider", municipality=utrecht
+    )
+    utrecht_service = f.ServiceFactory(organization=utrecht_org, name="Sociaal raadslieden")
+
+    team_west = Team.objects.create(
+        name="Buurtteam West", municipality=amsterdam, organization=provider
+    )
+    team_west.districts.add(west)
+    team_oost = Team.objects.create(
+        name="Buurtteam Oost", municipality=amsterdam, organization=provider
+    )
+    team_oost.districts.add(oost)
+    team_utrecht = Team.objects.create(name="Buurtteam Overvecht", municipality=utrecht)
+    team_utrecht.districts.add(overvecht)
+    teams = {"west": team_west, "oost": team_oost, "utrecht": team_utrecht}
+
+    user_model = get_user_model()
+    personas: dict[str, Persona] = {}
+    for key, (label, role, where) in PERSONA_SPECS.items():
+        municipality = utrecht if where == "utrecht" else amsterdam
+        admin = role == Role.ADMINISTRATOR
+        user = user_model.objects.create(
+            email=f"{key.replace('_', '-')}@{EMAIL_DOMAIN}",
+            full_name=label.split(" (")[0],
+            password=password_hash,
+            is_staff=admin,
+            is_superuser=admin,
+        )
+        Membership.objects.create(
+            user=user,
+            role=role,
+            municipality=municipality,
+            team=teams.get(where) if where else None,
+            organization=provider if where in ("west", "oost") else None,
+        )
+        persona = Persona(key=key, label=label, role=role, user=user)
+        if role in PROFESSIONAL_ROLES:
+            persona.device = _totp_device(user, key)
+        personas[key] = persona
+
+    given, family = "Fatima", "Yilmaz"
+    fatima = Resident.objects.create(
+        municipality=amsterdam,
+        neighbourhood=kolenkit,
+        user=personas["resident"].user,
+        given_name=given,
+        family_name=family,
+        email=personas["resident"].email,
+    )
+    personas["resident"].resident = fatima
+    personas["carer"].resident = Resident.objects.create(
+        municipality=amsterdam,
+        neighbourhood=kolenkit,
+        user=personas["carer"].user,
+        given_name="Johan",
+        family_name="de Boer",
+    )
+    utrecht_file = Resident.objects.create(
+        municipality=utrecht, neighbourhood=vechtzoom, given_name="Els", family_name="Jansen"
+    )
+    _give_consent(fatima, personas["resident"].user)
+
+    return PersonaWorld(
+        municipality=amsterdam,
+        other_municipality=utrecht,
+        district=west,
+        other_district=oost,
+        neighbourhood=kolenkit,
+        other_neighbourhood=dapper,
+        utrecht_district=overvecht,
+        utrecht_neighbourhood=vechtzoom,
+        team=team_west,
+        other_team=team_oost,
+        utrecht_team=team_utrecht,
+        organization=provider,
+        location=location,
+        service=service,
+        service_at_location=sal,
+        taxonomy=taxonomy,
+        taxonomy_term=term,
+        error_report=report,
+        utrecht_organization=utrecht_org,
+        utrecht_service=utrecht_service,
+        resident_file=fatima,
+        utrecht_file=utrecht_file,
+        personas=personas,
+    )
+
+
+def _totp_device(user, key: str):
+    if not apps.is_installed("django_otp.plugins.otp_totp"):
+        return None
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(
+        user=user, name="Authenticator-app", key=totp_key(key), confirmed=True
+    )
+
+
+def _give_consent(resident: Resident, user) -> None:
+    """Fatima lets her social worker see her network (when the privacy app is there)."""
+    if not apps.is_installed("socialebasis.privacy"):
+        return
+    from socialebasis.privacy.actions import do_give_consent
+    from socialebasis.privacy.constants import Purpose
+
+    do_give_consent(resident, Purpose.WORKER_SEES_NETWORK, user)
+
+
+def login_as(client, persona: Persona | None, *, verified: bool = True):
+    """Log ``persona`` in on the Django test ``client`` (None: stay anonymous).
+
+    With ``verified`` (default) a professional's session counts as having passed two-factor
+    authentication with their TOTP device, as after the code step of the login.
+    Returns the client.
+    """
+    client.logout()  # a fresh session: nothing carried over from an earlier login
+    if persona is None:
+        return client
+    client.force_login(persona.user, backend="django.contrib.auth.backends.ModelBackend")
+    if verified and persona.device is not None:
+        session = client.session
+        session[OTP_SESSION_KEY] = persona.device.persistent_id
+        session.save()
+    return client
