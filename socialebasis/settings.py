@@ -14,6 +14,30 @@ Variables (all optional; the defaults run the embedded demo on SQLite):
   ``SB_PDOK_URL`` overrides the PDOK Locatieserver endpoint.
 - ``SB_DATA_DIR``: where the public data files live (default ``<repo>/data``).
 
+Login and accounts (``socialebasis.accounts``, see docs in its modules):
+
+- ``SB_EMAIL_HOST``: SMTP server; when set (and ``SB_EMAIL_BACKEND`` is not), mail goes out
+  by SMTP, otherwise to the console (development). ``SB_EMAIL_PORT`` (default 587),
+  ``SB_EMAIL_HOST_USER``, ``SB_EMAIL_HOST_PASSWORD``, ``SB_EMAIL_USE_TLS`` (default 1),
+  ``SB_EMAIL_USE_SSL`` (default 0), ``SB_EMAIL_TIMEOUT`` (seconds, default 10),
+  ``SB_DEFAULT_FROM_EMAIL`` (default ``Sociale Basis <noreply@localhost>``),
+  ``SB_EMAIL_BACKEND`` (a Django e-mail backend path; overrides the choice above).
+- ``SB_PROFESSIONAL_IDLE_MINUTES``: sessions of professionals end after this many minutes
+  without a request (default 15); other users keep Django's two-week session.
+- ``SB_LOGIN_FAILURE_LIMIT`` (default 5) and ``SB_LOGIN_COOLOFF_MINUTES`` (default 15):
+  django-axes locks an e-mail address *from one IP address* after that many failed logins.
+- ``SB_OIDC_CLIENT_ID``, ``SB_OIDC_CLIENT_SECRET``, ``SB_OIDC_AUTHORIZATION_ENDPOINT``,
+  ``SB_OIDC_TOKEN_ENDPOINT``, ``SB_OIDC_USERINFO_ENDPOINT``, ``SB_OIDC_JWKS_ENDPOINT``:
+  single sign-on for a municipality's staff (OpenID Connect); off unless client id,
+  secret and the authorization, token and userinfo endpoints are all set.
+  ``SB_OIDC_SIGN_ALGO`` (default RS256; RS*/ES* need the JWKS endpoint),
+  ``SB_OIDC_ISSUER`` (checked against the ID token's ``iss`` when set),
+  ``SB_OIDC_SCOPES`` (default ``openid email profile``), ``SB_OIDC_USE_PKCE`` (default 1),
+  ``SB_OIDC_EMAIL_DOMAINS`` (comma-separated; when set, only those e-mail domains may
+  use single sign-on), ``SB_OIDC_LABEL`` (the button text; default
+  "Inloggen met gemeente-account"). The redirect URI to register at the provider is
+  ``https://<host>/oidc/callback/``. Only existing, active accounts can log in this way.
+
 Hardening (``socialebasis.security``, ``socialebasis.lib.ratelimit``; see THREAT_MODEL.md):
 
 - ``SB_CACHE_URL``: the shared cache for rate limits and API throttling: ``db://`` (default,
@@ -38,12 +62,13 @@ Hardening (``socialebasis.security``, ``socialebasis.lib.ratelimit``; see THREAT
   (optional).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from socialebasis.lib.env import env_bool, env_list, env_str
+from socialebasis.lib.env import env_bool, env_int, env_list, env_str
 from socialebasis.lib.hardening import cache_config, rate, tile_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,6 +94,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "socialebasis.accounts",
     "socialebasis.audit",
     "socialebasis.areas",
@@ -87,9 +116,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "socialebasis.accounts.middleware.ProfessionalIdleTimeoutMiddleware",
+    "socialebasis.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a lock-out into the lock-out page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "socialebasis.urls"
@@ -127,6 +161,45 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id first: new and re-saved passwords use it; older hashes still verify and are
+# upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes watches every login first (lock-outs), then passwords, then single sign-on.
+AUTHENTICATION_BACKENDS = [
+    "socialebasis.accounts.security.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "socialebasis.accounts.oidc.MunicipalOIDCBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account"
+LOGOUT_REDIRECT_URL = "directory:home"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset or invitation link works for one day
+EMAIL_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3  # seconds an e-mail confirmation link works
+PROFESSIONAL_IDLE_MINUTES = env_int("SB_PROFESSIONAL_IDLE_MINUTES", 15)
+
+# Brute-force protection (django-axes). Failures count per e-mail address *and* IP address
+# together: a stranger elsewhere cannot lock a colleague out (denial of service), and a
+# town hall behind one NAT address is not locked as a whole. Guessing one account from many
+# addresses meets argon2, the password rules and, for professionals, two-factor
+# authentication. Axes stores a keyed hash of the typed e-mail, never the address itself.
+AXES_FAILURE_LIMIT = env_int("SB_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SB_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "socialebasis.accounts.security.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "socialebasis.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in our own audit log
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp): TOTP apps and one-time recovery codes.
+OTP_TOTP_ISSUER = "Sociale Basis"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -180,7 +253,47 @@ TILE_ATTRIBUTION = env_str("SB_TILE_ATTRIBUTION", "Kaartgegevens &copy; Kadaster
 GEOCODER = env_str("SB_GEOCODER", "offline")
 PDOK_URL = env_str("SB_PDOK_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free")
 
-EMAIL_BACKEND = env_str("SB_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("SB_EMAIL_HOST", "")
+EMAIL_BACKEND = env_str(
+    "SB_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("SB_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("SB_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("SB_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("SB_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("SB_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = env_int("SB_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("SB_DEFAULT_FROM_EMAIL", "Sociale Basis <noreply@localhost>")
+
+# Single sign-on for a municipality's staff (mozilla-django-oidc, OpenID Connect code flow
+# with nonce and PKCE). Off unless configured; the settings exist (empty) either way because
+# the library reads them when its views and backend are created.
+OIDC_RP_CLIENT_ID = env_str("SB_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("SB_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("SB_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("SB_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("SB_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("SB_OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_ISSUER = env_str("SB_OIDC_ISSUER", "")
+OIDC_RP_SIGN_ALGO = env_str("SB_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("SB_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = env_bool("SB_OIDC_USE_PKCE", True)
+OIDC_USE_NONCE = True
+OIDC_CREATE_USER = False  # only existing accounts (matched by e-mail) may log in
+OIDC_EMAIL_DOMAINS = [d.lower() for d in env_list("SB_OIDC_EMAIL_DOMAINS", [])]
+OIDC_LABEL = env_str("SB_OIDC_LABEL", "")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"
+OIDC_TIMEOUT = 10
+OIDC_ENABLED = bool(
+    OIDC_RP_CLIENT_ID
+    and OIDC_RP_CLIENT_SECRET
+    and OIDC_OP_AUTHORIZATION_ENDPOINT
+    and OIDC_OP_TOKEN_ENDPOINT
+    and OIDC_OP_USER_ENDPOINT
+)
 
 # ---------------------------------------------------------------- hardening
 # One shared cache for every process (rate limits must hold behind a load balancer).

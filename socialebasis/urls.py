@@ -10,10 +10,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("api/", include("socialebasis.api.urls")),
+    path("oidc/", include("socialebasis.accounts.oidc_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("beheer/", admin.site.urls),
     path("", include("socialebasis.directory.urls")),
     path("gebieden/", include("socialebasis.areas.urls")),
+    path("account/", include("socialebasis.accounts.urls")),
     prefix_default_language=False,
 )

@@ -84,6 +84,20 @@ class User(AbstractBaseUser, PermissionsMixin):
             algorithm="sha256",
         ).hexdigest()
 
+    def get_session_auth_fallback_hash(self):
+        """The same hash under each of ``SECRET_KEY_FALLBACKS`` (sessions survive a key
+        rotation, and still end with "logout everywhere")."""
+        from django.conf import settings
+        from django.utils.crypto import salted_hmac
+
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield salted_hmac(
+                "socialebasis.accounts.User.get_session_auth_hash",
+                f"{self.password}|{self.security_stamp}",
+                secret=secret,
+                algorithm="sha256",
+            ).hexdigest()
+
     def roles(self) -> set[str]:
         """The roles this user holds in any municipality."""
         return set(self.memberships.values_list("role", flat=True))
@@ -187,6 +201,26 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.municipality})"
+
+    def clean(self):
+        """A team and a region must fit the membership's municipality."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if (
+            self.team_id
+            and self.municipality_id
+            and self.team.municipality_id != self.municipality_id
+        ):
+            errors["team"] = _("Dit team hoort bij een andere gemeente.")
+        if (
+            self.region_id
+            and self.municipality_id
+            and not self.region.municipalities.filter(pk=self.municipality_id).exists()
+        ):
+            errors["region"] = _("Deze regio omvat de gemeente van dit lidmaatschap niet.")
+        if errors:
+            raise ValidationError(errors)
 
     def municipality_ids(self) -> set:
         """The municipalities this membership reaches: its own, plus its region's."""

@@ -109,8 +109,9 @@ def consent_withdrawn(actor, consent, *, reason: str = "") -> AuditEvent:
     return append(EventType.CONSENT_WITHDRAWN, actor, consent, reason=reason)
 
 
-def login(user) -> AuditEvent:
-    return append(EventType.LOGIN, user, user)
+def login(user, *, method: str = "") -> AuditEvent:
+    """A completed login; ``method`` says how (e.g. "password+totp", "oidc")."""
+    return append(EventType.LOGIN, user, user, reason=method)
 
 
 def login_failed(email_hash: str) -> AuditEvent:
@@ -128,8 +129,9 @@ def logout(user) -> AuditEvent:
     return append(EventType.LOGOUT, user, user)
 
 
-def logout_everywhere(user) -> AuditEvent:
-    return append(EventType.LOGOUT_EVERYWHERE, user, user)
+def logout_everywhere(user, *, actor=None) -> AuditEvent:
+    """Every session of ``user`` ended (by themself, or by ``actor``, an administrator)."""
+    return append(EventType.LOGOUT_EVERYWHERE, actor or user, user)
 
 
 def locked_out(email_hash: str) -> AuditEvent:
@@ -146,8 +148,9 @@ def email_verified(user) -> AuditEvent:
     return append(EventType.EMAIL_VERIFIED, user, user)
 
 
-def two_factor_enabled(user) -> AuditEvent:
-    return append(EventType.TWO_FACTOR_ENABLED, user, user)
+def two_factor_enabled(user, *, detail: str = "") -> AuditEvent:
+    """Two-factor authentication set up (``detail``: "totp", or "recovery codes renewed")."""
+    return append(EventType.TWO_FACTOR_ENABLED, user, user, reason=detail)
 
 
 def two_factor_disabled(actor, user) -> AuditEvent:
@@ -158,13 +161,17 @@ def recovery_code_used(user) -> AuditEvent:
     return append(EventType.RECOVERY_CODE_USED, user, user)
 
 
-def role_changed(actor, membership, *, change: str) -> AuditEvent:
-    """A role was granted or revoked (``change`` is "granted" or "revoked")."""
+def role_changed(
+    actor, membership, *, change: str, fields: list[str] | None = None
+) -> AuditEvent:
+    """A role was granted, changed or revoked (``change``: "granted", "changed" with the
+    changed field names in ``fields``, or "revoked")."""
     return append(
         EventType.ROLE_CHANGED,
         actor,
         membership,
         reason=change,
+        fields=fields,
         subject_type="accounts.membership",
         subject_id=str(membership.pk),
         municipality_code=membership.municipality.code,

@@ -1,0 +1,165 @@
+"""Every write of the accounts app, each with its audit event (``audit.events``)."""
+
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from socialebasis.accounts import twofactor
+from socialebasis.accounts.models import Membership, User
+from socialebasis.audit import events
+
+# ------------------------------------------------------------------ sessions and e-mail
+
+
+def do_logout_everywhere(user: User, *, acting_user) -> None:
+    """End every session of ``user``: a new ``security_stamp`` changes the session hash
+    (``User.get_session_auth_hash``), so Django drops every session made before. The view
+    keeps the acting session alive with ``update_session_auth_hash``."""
+    with transaction.atomic():
+        user.security_stamp = uuid.uuid4()
+        user.save(update_fields=["security_stamp"])
+        events.logout_everywhere(user, actor=acting_user)
+
+
+def do_verify_email(user: User, *, activate: bool = False) -> bool:
+    """Mark the e-mail address confirmed (a signed link or a password-reset link proved it).
+
+    ``activate`` also activates an account that registered itself and never logged in.
+    Returns False when it was confirmed already.
+    """
+    if user.email_verified_at is not None:
+        return False
+    with transaction.atomic():
+        user.email_verified_at = timezone.now()
+        fields = ["email_verified_at"]
+        if activate and not user.is_active and user.last_login is None:
+            user.is_active = True
+            fields.append("is_active")
+        user.save(update_fields=fields)
+        events.email_verified(user)
+    return True
+
+
+def do_register_user(email: str, password: str, *, full_name: str = "") -> User:
+    """A resident's own account: inactive until the e-mail address is confirmed."""
+    with transaction.atomic():
+        user = User.objects.create_user(email, password, full_name=full_name, is_active=False)
+        events.record_created(None, user)
+    return user
+
+
+def do_record_password_change(user: User) -> None:
+    """Audit a new password (set through Django's password forms, which save it)."""
+    events.password_changed(user)
+
+
+# ------------------------------------------------------------------ two-factor authentication
+
+
+def do_enable_two_factor(device, code: str, *, acting_user) -> list[str] | None:
+    """Confirm a TOTP device being set up with its first code.
+
+    Returns the ten new recovery codes (to show once), or None when the code is wrong.
+    Any earlier app of the user is replaced.
+    """
+    user = device.user
+    if device.confirmed or not device.verify_token(twofactor.normalise_code(code)):
+        return None
+    with transaction.atomic():
+        type(device).objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = twofactor.new_recovery_codes(user)
+        events.two_factor_enabled(user, detail="totp")
+    return codes
+
+
+def do_regenerate_recovery_codes(user: User, *, acting_user) -> list[str]:
+    """Ten new recovery codes; the old ones stop working."""
+    with transaction.atomic():
+        codes = twofactor.new_recovery_codes(user)
+        events.two_factor_enabled(user, detail="recovery codes renewed")
+    return codes
+
+
+def do_disable_two_factor(user: User, *, acting_user) -> None:
+    """Remove the authenticator app and recovery codes (by the user, or an administrator
+    for someone who lost both)."""
+    with transaction.atomic():
+        twofactor.remove_devices(user)
+        events.two_factor_disabled(acting_user, user)
+
+
+def do_record_recovery_code_used(user: User) -> None:
+    events.recovery_code_used(user)
+
+
+# ------------------------------------------------------------------ roles
+
+
+def _validate(membership: Membership) -> None:
+    membership.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def do_grant_role(
+    user: User,
+    role: str,
+    municipality,
+    team=None,
+    *,
+    organization=None,
+    region=None,
+    acting_user,
+) -> Membership:
+    """Give ``user`` a role in ``municipality`` (within ``team``/``organization``; reaching
+    ``region``'s other municipalities when given). Granting a role held already returns the
+    existing membership without a new audit row."""
+    existing = Membership.objects.filter(
+        user=user, role=role, municipality=municipality, team=team
+    ).first()
+    if existing is not None:
+        return existing
+    membership = Membership(
+        user=user,
+        role=role,
+        municipality=municipality,
+        team=team,
+        organization=organization,
+        region=region,
+    )
+    return do_save_membership(membership, acting_user=acting_user)
+
+
+def do_save_membership(
+    membership: Membership, *, acting_user, changed_fields: list[str] | None = None
+) -> Membership:
+    """Save a new or edited membership (the admin's forms end here) and audit it."""
+    _validate(membership)
+    adding = membership._state.adding
+    if not adding and changed_fields is not None and not changed_fields:
+        return membership
+    with transaction.atomic():
+        membership.save()
+        if adding:
+            events.role_changed(acting_user, membership, change="granted")
+        else:
+            events.role_changed(
+                acting_user, membership, change="changed", fields=changed_fields or []
+            )
+    return membership
+
+
+def do_revoke_role(membership: Membership, *, acting_user) -> None:
+    """Take a role away (the membership row goes; the audit row keeps its id)."""
+    with transaction.atomic():
+        events.role_changed(acting_user, membership, change="revoked")
+        membership.delete()
+
+
+def do_revoke_roles(user: User, role: str, municipality, *, acting_user) -> int:
+    """Take ``role`` in ``municipality`` away from ``user`` in every team; returns how many."""
+    memberships = list(Membership.objects.filter(user=user, role=role, municipality=municipality))
+    for membership in memberships:
+        do_revoke_role(membership, acting_user=acting_user)
+    return len(memberships)

@@ -1,0 +1,84 @@
+"""E-mails of the accounts app: confirming an address, invitations, registration notes.
+
+Links are absolute URLs built from the request. E-mail confirmation links are signed
+(``django.core.signing``, timestamped) and carry the user id and the address, so a link
+stops working when the address changes; password links use Django's token generator.
+"""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from socialebasis.accounts.models import User
+
+_VERIFY_SALT = "socialebasis.accounts.email-verification"
+
+
+def make_verification_token(user: User) -> str:
+    return signing.dumps({"u": str(user.pk), "e": user.email}, salt=_VERIFY_SALT)
+
+
+def user_for_verification_token(token: str) -> User | None:
+    """The user a valid, unexpired link was made for (with the same address), or None."""
+    try:
+        data = signing.loads(token, salt=_VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    user = User.objects.filter(pk=data.get("u")).first()
+    if user is None or user.email != data.get("e"):
+        return None
+    return user
+
+
+def _send(request, template: str, to: str, context: dict) -> None:
+    context = {"site_name": "Sociale Basis", **context}
+    subject = render_to_string(f"accounts/email/{template}_subject.txt", context, request)
+    body = render_to_string(f"accounts/email/{template}.txt", context, request)
+    send_mail(" ".join(subject.split()), body, None, [to])
+
+
+def send_verification_email(request, user: User) -> None:
+    url = request.build_absolute_uri(
+        reverse("accounts:verify_email", args=[make_verification_token(user)])
+    )
+    hours = settings.EMAIL_VERIFICATION_MAX_AGE // 3600
+    _send(request, "verify", user.email, {"user": user, "url": url, "hours": hours})
+
+
+def password_link(request, user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return request.build_absolute_uri(
+        reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    )
+
+
+def send_invitation_email(request, user: User) -> None:
+    """An administrator made an account: the link lets the person choose a password (and
+    confirms the address, see ``views.PasswordResetConfirm``)."""
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    _send(
+        request,
+        "invitation",
+        user.email,
+        {"user": user, "url": password_link(request, user), "hours": hours},
+    )
+
+
+def send_already_registered_email(request, user: User) -> None:
+    """Someone registered with an address that has an account: tell its owner, not them."""
+    _send(
+        request,
+        "already_registered",
+        user.email,
+        {
+            "user": user,
+            "login_url": request.build_absolute_uri(reverse("accounts:login")),
+            "reset_url": request.build_absolute_uri(reverse("accounts:password_reset")),
+        },
+    )

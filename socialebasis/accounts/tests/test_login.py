@@ -1,0 +1,122 @@
+"""Logging in and out through the real pages: passwords (argon2), wrong passwords,
+lock-out after repeated failures (audited with a keyed hash, never the e-mail), the header."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.utils import timezone
+
+from socialebasis.accounts.models import User
+from socialebasis.accounts.security import email_digest
+from socialebasis.accounts.tests.conftest import PASSWORD, login
+from socialebasis.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_passwords_are_stored_with_argon2(world):
+    stored = User.objects.get(email="sw-west@example.org").password
+    assert stored.startswith("argon2$argon2id$")
+    assert PASSWORD not in stored
+
+
+def test_login_page_is_dutch_and_accessible(client):
+    page = client.get("/account/inloggen/").content.decode()
+    assert "<h1" in page and "Inloggen" in page
+    assert 'autocomplete="username"' in page and 'autocomplete="current-password"' in page
+    assert 'for="id_username"' in page and 'for="id_password"' in page
+    assert "Inloggen met gemeente-account" not in page  # single sign-on is not configured
+    assert "<script>" not in page
+
+
+def test_login_ok_then_logout(client, world):
+    response = login(client, "Inwoner@Example.org ")
+    assert response.status_code == 302 and response["Location"] == "/account/"
+    page = client.get("/account/").content.decode()
+    assert "inwoner@example.org" in page and "Uitloggen" in page
+    row = AuditEvent.objects.get(event="login")
+    assert row.actor_id == world["resident_user"].pk and row.reason == "password"
+    # logging out is a POST (a GET would let any page log you out)
+    assert client.get("/account/uitloggen/").status_code == 405
+    response = client.post("/account/uitloggen/")
+    assert response.status_code == 302
+    assert client.get("/account/")["Location"].startswith("/account/inloggen/")
+    assert AuditEvent.objects.filter(event="logout", actor_id=world["resident_user"].pk).exists()
+    home = client.get("/").content.decode()
+    assert 'href="/account/inloggen/?next=/"' in home and "Uitloggen" not in home
+
+
+def test_login_keeps_a_safe_next_and_drops_a_foreign_one(client, world):
+    response = client.post(
+        "/account/inloggen/?next=/zoeken/%3Fq%3Dtaal",
+        {"username": "inwoner@example.org", "password": PASSWORD},
+    )
+    assert response["Location"] == "/zoeken/?q=taal"
+    client.post("/account/uitloggen/")
+    response = client.post(
+        "/account/inloggen/?next=https://evil.example.com/",
+        {"username": "inwoner@example.org", "password": PASSWORD},
+    )
+    assert response["Location"] == "/account/"
+
+
+def test_wrong_password_fails_with_an_error_and_an_audit_row(client, world):
+    response = login(client, "inwoner@example.org", "verkeerd-wachtwoord")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "horen niet bij elkaar" in page and 'id="error-summary"' in page
+    assert client.get("/account/").status_code == 302
+    row = AuditEvent.objects.get(event="login_failed")
+    assert row.subject_id == email_digest("inwoner@example.org")
+    assert row.actor_id is None
+
+
+def test_lockout_after_five_failures_is_audited_without_the_address(client, world):
+    email = "sw-west@example.org"
+    for attempt in range(1, 5):
+        assert login(client, email, f"fout-{attempt}").status_code == 200
+    locked = login(client, email, "fout-5")
+    assert locked.status_code == 429
+    assert "Even niet inloggen" in locked.content.decode()
+    # now even the right password is refused, for 15 minutes
+    assert login(client, email, PASSWORD).status_code == 429
+    assert client.get("/account/").status_code == 302
+
+    digest = email_digest(email)
+    assert AuditEvent.objects.filter(event="login_failed", subject_id=digest).count() == 6
+    assert AuditEvent.objects.filter(event="locked_out", subject_id=digest).exists()
+    assert not AuditEvent.objects.filter(subject_id__icontains="@").exists()
+    assert not AuditEvent.objects.filter(reason__icontains=email).exists()
+    # axes itself keeps the hash too, never the address
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == digest and email not in attempt.post_data
+
+    # the lock is per address and IP address: the same person elsewhere, and someone else
+    # from here, can still log in
+    assert login(client, email, PASSWORD, REMOTE_ADDR="192.0.2.10").status_code == 302
+    client.post("/account/uitloggen/")
+    assert login(client, "inwoner@example.org").status_code == 302
+    client.post("/account/uitloggen/")
+
+    # after the cool-off period the lock is gone
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert login(client, email, PASSWORD).status_code == 302
+
+
+def test_inactive_account_cannot_log_in(client, world):
+    User.objects.filter(email="inwoner@example.org").update(is_active=False)
+    assert login(client, "inwoner@example.org").status_code == 200
+    assert client.get("/account/").status_code == 302
+
+
+def test_admin_login_is_the_site_login(client, world):
+    response = client.get("/beheer/login/?next=/beheer/")
+    assert response.status_code == 302
+    assert response["Location"] == "/account/inloggen/?next=/beheer/"
+    assert client.get("/beheer/")["Location"].startswith("/beheer/login/")
+
+
+def test_english_login_page(client):
+    page = client.get("/en/account/inloggen/").content.decode()
+    assert 'lang="en"' in page
