@@ -3,7 +3,8 @@
 Every sub-command is a Django management command of one of our apps, so
 ``socialebasis import-cbs --help`` and ``python manage.py import_cbs --help`` are the same.
 Sub-commands: demo, import-cbs, import-amsterdam, import-hsds, export-hsds, search,
-rebuild-search-index; any other Django command (migrate, createsuperuser, ...) works too.
+rebuild-search-index, seed-personas; any other Django command (migrate, createsuperuser,
+...) works too.
 """
 
 import os
@@ -17,6 +18,7 @@ COMMANDS = {
     "export-hsds": "Export the directory as HSDS 3.0 JSON or NDJSON",
     "search": "Search the social map from the command line",
     "rebuild-search-index": "Rebuild the full-text search index from the directory",
+    "seed-personas": "Development only: test personas with known passwords and TOTP secrets",
 }
 
 

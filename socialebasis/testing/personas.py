@@ -1,14 +1,16 @@
 """The persona world shared by all tests (and by ``socialebasis seed-personas``).
 
-One municipality (Amsterdam, GM0363) with two districts, West and Oost, each covered by a
-neighbourhood team, and a second municipality (Utrecht, GM0344) with a team of its own. The
+One municipality (Amsterdam, GM0363) with two districts, De Kolenkit ("West", WK0363ED) and
+Dapperbuurt ("Oost", WK0363ME), each covered by a neighbourhood team, and a second
+municipality (Utrecht, GM0344) with a team for Overvecht. The codes are real CBS codes, so
+the world fits a database loaded by ``socialebasis demo`` (areas are reused, not duplicated). The
 directory has one organisation (the social-work provider of the teams) with a location, a
 service there, a theme term and an error report. The people:
 
 =====================  ===================================================================
 key                    who
 =====================  ===================================================================
-resident               Fatima, a resident of De Kolenkit (West) with an account and a file
+resident               Fatima, a resident of Kolenkitbuurt-Noord (West) with an account and a file
 carer                  Johan, her informal carer (mantelzorger): a resident of the same
                        neighbourhood with an account and a file of his own. There is no
                        carer relation model yet, so nothing links him to Fatima's file;
@@ -151,15 +153,15 @@ def build_personas(*, password_hash: str | None = None) -> PersonaWorld:
     """
     password_hash = password_hash or _password_hash()
     amsterdam = f.MunicipalityFactory(code="GM0363", name="Amsterdam")
-    west = f.DistrictFactory(code="WK036305", name="Bos en Lommer", municipality=amsterdam)
-    oost = f.DistrictFactory(code="WK036308", name="Oost", municipality=amsterdam)
-    kolenkit = f.NeighbourhoodFactory(code="BU03630501", name="Kolenkitbuurt", district=west)
-    dapper = f.NeighbourhoodFactory(code="BU03630801", name="Dapperbuurt", district=oost)
+    west = f.DistrictFactory(code="WK0363ED", name="De Kolenkit", municipality=amsterdam)
+    oost = f.DistrictFactory(code="WK0363ME", name="Dapperbuurt", municipality=amsterdam)
+    kolenkit = f.NeighbourhoodFactory(code="BU0363ED01", name="Kolenkitbuurt-Noord", district=west)
+    dapper = f.NeighbourhoodFactory(code="BU0363ME01", name="Dapperbuurt-Noord", district=oost)
     utrecht = f.MunicipalityFactory(code="GM0344", name="Utrecht", province_name="Utrecht")
-    overvecht = f.DistrictFactory(code="WK034407", name="Overvecht", municipality=utrecht)
+    overvecht = f.DistrictFactory(code="WK034403", name="Wijk 03 Overvecht", municipality=utrecht)
     vechtzoom = f.NeighbourhoodFactory(
-        code="BU03440701",
-        name="Vechtzoom",
+        code="BU03440331",
+        name="Vechtzoom-zuid",
         district=overvecht,
         centroid_lat=52.11,
         centroid_lon=5.11,
