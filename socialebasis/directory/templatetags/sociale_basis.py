@@ -1,11 +1,13 @@
 """Template filters of the site: Utrecht form controls, Dutch number formats.
 
 ``{% load sociale_basis %}``, then ``{{ form.q|control }}``, ``{{ hit.distance_m|distance }}``,
-``{{ area.residents|count }}``, ``{{ part|percentage:whole }}``.
+``{{ area.residents|count }}``, ``{{ part|percentage:whole }}``,
+``{% page_url_in_language "en" %}``.
 """
 
 from django import forms, template
 from django.forms.widgets import Input
+from django.urls import translate_url
 
 from socialebasis.lib.format import (
     format_count,
@@ -72,3 +74,17 @@ def count(value, decimal_pos=None) -> str:
 def percentage(part, whole) -> str:
     """``part`` as a percentage of ``whole`` ("15%")."""
     return format_percentage(part, whole)
+
+
+@register.simple_tag(takes_context=True)
+def page_url_in_language(context, language_code: str) -> str:
+    """This page's path and query string in another language, for the language switch.
+
+    Computed while the page's own language is active. Django's set_language view runs outside
+    i18n_patterns, in the default language, where /en/... does not resolve: given the English
+    URL as ``next`` it cannot translate it back and redirects to the English page again.
+    """
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language_code)

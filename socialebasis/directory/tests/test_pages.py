@@ -166,6 +166,20 @@ def test_language_switch_posts_with_csrf(client, db):
     assert response.status_code == 302 and response["Location"] == "/en/zoeken/"
 
 
+def test_language_switch_back_from_english_keeps_the_page(client, db):
+    """The switch on an English page leads to the same page in Dutch (set_language itself
+    cannot translate /en/ URLs: it runs in the default language)."""
+    html = client.get("/en/zoeken/", {"q": "eenzaam", "near": "1055"}).content.decode()
+    form = re.search(r'<form class="sb-language"[^>]*>(.*?)</form>', html, flags=re.S).group(1)
+    assert 'name="language" value="nl"' in form
+    next_url = re.search(r'name="next" value="([^"]+)"', form).group(1).replace("&amp;", "&")
+    assert next_url == "/zoeken/?q=eenzaam&near=1055"
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": next_url})
+    assert response.status_code == 302 and response["Location"] == next_url
+    html = client.get(response["Location"]).content.decode()
+    assert '<html lang="nl"' in html
+
+
 def test_english_pages(client, world):
     response = client.get("/en/")
     assert response.status_code == 200
@@ -313,6 +327,11 @@ def test_search_htmx_returns_only_the_results_fragment(client, world):
     assert "<html" not in html and "<header" not in html and 'id="search-form"' not in html
     assert "Buurtkamer De Kolenkit" in html and 'id="results"' in html
     assert 'hx-swap-oob="innerHTML:#result-status"' in html and "1 resultaat" in html
+    assert '<span hx-swap-oob="innerHTML:#filters-label">Filters</span>' in html
+    assert (
+        '<input type="hidden" name="next" value="/en/zoeken/?q=buurtkamer&amp;near=1055" '
+        'id="language-next-en" hx-swap-oob="true">'
+    ) in html
     assert "HX-Request" in response["Vary"]
     # the same URL without htmx is the full page
     full = client.get("/zoeken/", {"q": "buurtkamer", "near": "1055"}).content.decode()
@@ -335,6 +354,12 @@ def test_search_htmx_with_errors_retargets_to_the_form(client, world):
     )
     assert 'id="id_near_error"' in html and 'value="Nergenshuizen"' in html
     assert "<html" not in html
+    # The language switch follows the pushed URL (out-of-band swap of its "next").
+    assert re.search(
+        r'<input type="hidden" name="next" value="/en/zoeken/\?q=buurtkamer&amp;near=Nergenshuizen"'
+        r' id="language-next-en" hx-swap-oob="true">',
+        html,
+    )
 
 
 def test_search_form_is_wired_for_htmx_and_plain_get(client, db):
