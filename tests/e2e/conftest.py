@@ -216,6 +216,14 @@ def new_page(browser, server_url):
         page.set_default_timeout(15_000)
         page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
         page.on(
+            "console",
+            lambda message: (
+                problems.append(f"console {message.type}: {message.text} ({page.url})")
+                if message.type == "error"
+                else None
+            ),
+        )
+        page.on(
             "response",
             lambda response: (
                 problems.append(f"HTTP {response.status} for {response.url}")
