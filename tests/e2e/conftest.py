@@ -194,8 +194,9 @@ def browser():
 def new_page(browser, server_url):
     """Factory for pages in fresh contexts (options: java_script_enabled=False, locale, ...).
 
-    Each page records uncaught JavaScript errors and 5xx responses; the test errors at teardown
-    if there were any, so a broken script or a server error never passes unnoticed.
+    Each page records uncaught JavaScript errors, console errors (CSP violations among them) and
+    5xx responses; the test errors at teardown if there were any, so a broken script, a blocked
+    inline style or a server error never passes unnoticed.
     """
     contexts = []
     problems: list[str] = []
