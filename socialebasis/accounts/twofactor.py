@@ -12,7 +12,7 @@ from base64 import b32encode
 
 import segno
 from django.db import transaction
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django_otp.models import Device
@@ -117,8 +117,10 @@ def secret_for_display(device: TOTPDevice) -> str:
 
 def qr_code_svg(device: TOTPDevice) -> SafeString:
     """The device's otpauth:// URL as an inline SVG QR code (made on the server, no script)."""
+    label = _("QR-code voor uw authenticator-app")
     svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=5, border=2, svgclass="sb-qr", title=_("QR-code voor uw authenticator-app")
+        scale=6, border=4, svgclass="sb-qr", title=label
     )
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
     # segno writes the markup itself from our URL: safe to include as HTML.
     return format_html('<div class="sb-qr-code">{}</div>', mark_safe(svg))  # noqa: S308
