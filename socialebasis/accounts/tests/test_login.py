@@ -120,3 +120,5 @@ def test_admin_login_is_the_site_login(client, world):
 def test_english_login_page(client):
     page = client.get("/en/account/inloggen/").content.decode()
     assert 'lang="en"' in page
+    assert "<h1 class=\"utrecht-heading-1\">Log in</h1>" in page
+    assert "Forgot your password?" in page
