@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import get_usage
 
 from socialebasis.accounts import actions, emails, twofactor
 from socialebasis.accounts.forms import (
@@ -41,6 +43,7 @@ from socialebasis.accounts.login import (
 from socialebasis.accounts.models import User
 from socialebasis.accounts.security import email_digest
 from socialebasis.audit import events
+from socialebasis.lib.ratelimit import rate_limited, too_many_requests
 
 NEW_CODES_KEY = "sb_new_recovery_codes"
 
@@ -48,6 +51,22 @@ NEW_CODES_KEY = "sb_new_recovery_codes"
 def _with_next(url_name: str, next_url: str) -> str:
     url = reverse(url_name)
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def _too_many_failures(request, *, count: bool = False):
+    """Failed logins (passwords and codes) per IP address across all accounts, on top of
+    the per-account lock-out: at most ``RATE_LIMITS["login"]`` (``SB_RATE_LIMIT_LOGIN``).
+    Successful logins do not count, so a whole office behind one address is not slowed.
+    Returns the 429 answer when over the limit, else None; ``count`` adds this failure."""
+    rate = getattr(settings, "RATE_LIMITS", {}).get("login")
+    if not rate:
+        return None
+    usage = get_usage(
+        request, group="sb.login-failures", key="ip", rate=rate, method=["POST"], increment=count
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    return too_many_requests(request, retry_after=usage.get("time_left"))
 
 
 def _require_verified(request):
@@ -75,6 +94,16 @@ class LoginView(auth_views.LoginView):
         context["oidc_url"] = _with_next("oidc:authenticate", next_url)
         context.update(_lockout_context())
         return context
+
+    def post(self, request, *args, **kwargs):
+        if (limited := _too_many_failures(request)) is not None:
+            return limited
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if (limited := _too_many_failures(self.request, count=True)) is not None:
+            return limited
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         user = form.get_user()
@@ -135,6 +164,8 @@ def two_factor_verify(request):
             return redirect("accounts:login")
         next_url = pending["next"]
 
+    if request.method == "POST" and (limited := _too_many_failures(request)) is not None:
+        return limited
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if twofactor.is_throttled(user):
@@ -164,6 +195,8 @@ def two_factor_verify(request):
             return HttpResponseRedirect(next_url)
         else:
             events.login_failed(email_digest(user.email))
+            if (limited := _too_many_failures(request, count=True)) is not None:
+                return limited
             if pending is not None and not count_failed_code(request):
                 messages.error(request, _("Te veel onjuiste codes. Log opnieuw in."))
                 return redirect("accounts:login")
@@ -214,6 +247,7 @@ def logout_everywhere(request):
 
 @login_required
 @require_POST
+@rate_limited("form")
 def send_verification(request):
     if request.user.email_verified_at is None:
         emails.send_verification_email(request, request.user)
@@ -358,7 +392,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+@method_decorator(rate_limited("form"), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
+    """Sends mail: at most ``RATE_LIMITS["form"]`` requests per IP address."""
+
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
@@ -396,6 +433,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @csrf_protect
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
+@rate_limited("form")
 def register(request):
     """A resident makes an account. It works once the e-mail address is confirmed. The
     answer is the same whether or not the address had an account already (the owner of an

@@ -120,5 +120,18 @@ def test_admin_login_is_the_site_login(client, world):
 def test_english_login_page(client):
     page = client.get("/en/account/inloggen/").content.decode()
     assert 'lang="en"' in page
-    assert "<h1 class=\"utrecht-heading-1\">Log in</h1>" in page
+    assert '<h1 class="utrecht-heading-1">Log in</h1>' in page
     assert "Forgot your password?" in page
+
+
+def test_failed_logins_per_ip_across_accounts_are_limited(client, world, settings):
+    """On top of the per-account lock-out: failures from one IP address on any accounts
+    (credential stuffing); successful logins do not count."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "3/h"}
+    for email in ["a@example.org", "b@example.org", "c@example.org"]:
+        assert login(client, email, "fout").status_code == 200
+    assert login(client, "inwoner@example.org")["Location"] == "/account/"
+    client.post("/account/uitloggen/")
+    assert login(client, "d@example.org", "fout").status_code == 429
+    assert login(client, "inwoner@example.org").status_code == 429
+    assert login(client, "inwoner@example.org", REMOTE_ADDR="192.0.2.20").status_code == 302
