@@ -4,17 +4,16 @@ without a reason written down here."""
 
 import ast
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from socialebasis.testing.html import inline_code
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE_DIRS = [ROOT / "templates", *sorted((ROOT / "socialebasis").glob("*/templates"))]
 # Plain-text e-mails are not HTML pages.
 NOT_HTML = {"email"}
-SCRIPT_TYPES_THAT_ARE_DATA = {"application/json", "application/ld+json"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data"}
 
 # Every place that marks HTML as safe, and why it is safe. A new one fails the test below
 # until it is reviewed and added here.
@@ -36,50 +35,6 @@ def templates():
 
 
 TEMPLATE_SYNTAX = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S)
-
-
-class InlineCodeFinder(HTMLParser):
-    """Collects inline scripts, on* handlers, style attributes and javascript: URLs."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.problems: list[tuple[int, str]] = []
-        self._script_line = None
-        self._script_has_src = False
-
-    def handle_starttag(self, tag, attrs):
-        line = self.getpos()[0]
-        names = dict(attrs)
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.problems.append((line, f"event handler attribute {name}="))
-            if name == "style":
-                self.problems.append((line, "inline style attribute"))
-            if name in URL_ATTRIBUTES and (value or "").strip().lower().startswith("javascript:"):
-                self.problems.append((line, f"javascript: URL in {name}="))
-        if tag == "style":
-            self.problems.append((line, "inline <style> element"))
-        if tag == "script":
-            kind = (names.get("type") or "").strip().lower()
-            if "src" not in names and kind not in SCRIPT_TYPES_THAT_ARE_DATA:
-                self._script_line = line
-                self._script_has_src = False
-
-    def handle_data(self, data):
-        if self._script_line is not None and data.strip():
-            self.problems.append((self._script_line, "inline <script>"))
-            self._script_line = None
-
-    def handle_endtag(self, tag):
-        if tag == "script":
-            self._script_line = None
-
-
-def inline_code(html: str) -> list[tuple[int, str]]:
-    finder = InlineCodeFinder()
-    finder.feed(html)
-    finder.close()
-    return finder.problems
 
 
 def test_the_finder_finds_what_it_should():
