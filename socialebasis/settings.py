@@ -300,6 +300,10 @@ OIDC_ENABLED = bool(
 CACHES = {"default": cache_config(env_str("SB_CACHE_URL", ""))}
 
 # Rate limits of public forms (socialebasis.lib.ratelimit), per IP address; None = no limit.
+# django_ratelimit is used as a library, not in INSTALLED_APPS: its system check accepts only
+# memcached and django-redis (not Django's own Redis cache, and not the database cache, whose
+# counters are not atomic: a burst may pass a few extra requests). Our deploy check
+# security.E001 refuses a per-process cache instead.
 RATELIMIT_ENABLE = env_bool("SB_RATE_LIMITS", True)
 RATELIMIT_USE_CACHE = "default"
 RATE_LIMITS = {
