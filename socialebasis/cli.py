@@ -19,6 +19,8 @@ COMMANDS = {
     "search": "Search the social map from the command line",
     "rebuild-search-index": "Rebuild the full-text search index from the directory",
     "seed-personas": "Development only: test personas with known passwords and TOTP secrets",
+    "apply-retention": "Delete or anonymise personal data past its retention term (--dry-run)",
+    "verify-audit": "Check the audit log's hash chain (altered, deleted or reordered rows)",
 }
 
 

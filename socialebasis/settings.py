@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "axes",
     "socialebasis.accounts",
     "socialebasis.audit",
+    "socialebasis.privacy",
     "socialebasis.areas",
     "socialebasis.directory",
     "socialebasis.residents",

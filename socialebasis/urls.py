@@ -16,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("beheer/", admin.site.urls),
     path("", include("socialebasis.directory.urls")),
     path("gebieden/", include("socialebasis.areas.urls")),
+    path("", include("socialebasis.privacy.urls")),
+    path("dossiers/", include("socialebasis.residents.urls")),
     path("account/", include("socialebasis.accounts.urls")),
     prefix_default_language=False,
 )

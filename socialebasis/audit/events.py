@@ -102,11 +102,27 @@ def export_made(actor, subject, *, kind: str) -> AuditEvent:
 
 
 def consent_given(actor, consent, *, reason: str = "") -> AuditEvent:
-    return append(EventType.CONSENT_GIVEN, actor, consent, reason=reason)
+    """A resident's consent (``privacy.Consent``) was recorded; ``fields`` names the purpose
+    and wording version (``purpose@v1``); ``reason`` is given when a professional recorded it
+    on the resident's behalf."""
+    return append(
+        EventType.CONSENT_GIVEN,
+        actor,
+        consent,
+        reason=reason,
+        fields=[f"{consent.purpose}@v{consent.wording_version}"],
+    )
 
 
 def consent_withdrawn(actor, consent, *, reason: str = "") -> AuditEvent:
-    return append(EventType.CONSENT_WITHDRAWN, actor, consent, reason=reason)
+    """A consent was withdrawn (by the resident, or on their behalf with ``reason``)."""
+    return append(
+        EventType.CONSENT_WITHDRAWN,
+        actor,
+        consent,
+        reason=reason,
+        fields=[f"{consent.purpose}@v{consent.wording_version}"],
+    )
 
 
 def login(user, *, method: str = "") -> AuditEvent:
@@ -181,16 +197,16 @@ def role_changed(
 def retention_applied(
     subject_type: str, subject_id: str, municipality_code: str, *, action: str
 ) -> AuditEvent:
-    """The retention job deleted or anonymised a record (``action``: deleted/anonymised)."""
-    event = EventType.RECORD_ERASED if action == "deleted" else EventType.RECORD_ANONYMISED
+    """The retention job deleted or anonymised a record (``action``: deleted/anonymised).
+    The row names the record by type and id (it may no longer exist)."""
     return append(
-        event,
+        EventType.RETENTION_APPLIED,
         None,
         None,
         subject_type=subject_type,
         subject_id=subject_id,
         municipality_code=municipality_code,
-        reason=f"retention: {action}",
+        reason=action,
     )
 
 

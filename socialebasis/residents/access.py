@@ -62,3 +62,25 @@ def access_resident_for_user(user, resident_id, *, reason: str = "") -> Resident
             raise TwoFactorRequired("two-factor authentication required")
         events.record_viewed(user, resident, reason=reason)
     return resident
+
+
+def own_resident_for_user(user) -> Resident:
+    """The resident file linked to ``user``'s own account (for the resident's own pages:
+    not audited, no two-factor needed). Http404 when the account has no file."""
+    if not user.is_authenticated:
+        raise Http404("No resident file")
+    resident = (
+        Resident.objects.filter(user_id=user.pk, anonymised_at__isnull=True)
+        .select_related("municipality", "neighbourhood", "user")
+        .first()
+    )
+    if resident is None:
+        raise Http404("No resident file")
+    return resident
+
+
+def require_professional_verified(user) -> None:
+    """Lists of residents' names are personal data too: a professional sees them only after
+    two-factor authentication in this session."""
+    if not is_two_factor_verified(user):
+        raise TwoFactorRequired("two-factor authentication required")

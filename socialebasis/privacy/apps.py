@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "socialebasis.privacy"
+    verbose_name = _("Privacy")
+
+    def ready(self) -> None:
+        # The register of personal data: retention policies and data-subject sections.
+        from socialebasis.privacy import policies  # noqa: F401

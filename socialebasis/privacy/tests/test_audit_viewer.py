@@ -1,0 +1,143 @@
+"""The privacy officer's audit viewer: filters, pagination, CSV export (audited), only for
+privacy officers (404 for everyone else), scoped to their municipality and region."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from socialebasis.audit import events
+from socialebasis.audit.models import AuditEvent
+from socialebasis.privacy import actions
+from socialebasis.privacy.constants import Purpose
+from socialebasis.testing.privacy import login_verified
+
+pytestmark = pytest.mark.django_db
+
+AUDIT, CSV = reverse("privacy:audit"), reverse("privacy:audit_csv")
+
+
+@pytest.fixture
+def log(world):
+    """Rows in Amsterdam (views, a consent, a login) and one in Utrecht."""
+    events.record_viewed(world.worker, world.resident, reason="intake")
+    events.record_viewed(world.other_team, world.other_resident, reason='=HYPERLINK("x")')
+    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, world.own)
+    events.login(world.worker)
+    events.record_viewed(world.utrecht_privacy, world.utrecht_resident, reason="utrecht-intake")
+    return world
+
+
+def _csv_rows(response):
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("who", ["worker", "policy", "own", "volunteer", "no_file"])
+def test_not_for_others(client, log, who):
+    login_verified(client, log[who])
+    assert client.get(AUDIT).status_code == 404
+    assert client.get(CSV).status_code == 404
+    assert not AuditEvent.objects.filter(event="audit_exported").exists()
+
+
+def test_anonymous_goes_to_login(client):
+    assert client.get(AUDIT).status_code == 302
+
+
+def test_privacy_officer_needs_two_factor(client, log):
+    client.force_login(log.privacy)
+    response = client.get(AUDIT)
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert "next=" in response["Location"]
+
+
+def test_scoped_to_the_municipality(client, log):
+    login_verified(client, log.privacy)
+    html = client.get(AUDIT).content.decode()
+    assert "intake" in html and "utrecht-intake" not in html
+    assert "Sanne de Vries" in html  # the actor, resolved
+    assert "Ingelogd" in html  # a login has no municipality, but the actor is a member
+    login_verified(client, log.utrecht_privacy)
+    html = client.get(AUDIT).content.decode()
+    assert "utrecht-intake" in html and ">intake<" not in html
+
+
+def test_regional_privacy_officer_sees_the_region(client, log):
+    login_verified(client, log.regional_privacy)
+    html = client.get(AUDIT).content.decode()
+    assert "utrecht-intake" in html and ">intake<" in html
+
+
+def test_filters(client, log):
+    login_verified(client, log.privacy)
+    resident_id = str(log.resident.pk)
+
+    def rows(**params):
+        response = client.get(AUDIT, params)
+        assert response.status_code == 200
+        return [(r.event, r.subject_id) for r, _ in response.context["rows"]]
+
+    assert rows(subject_type="residents.resident", subject_id=resident_id) == [
+        ("record_viewed", resident_id)
+    ]
+    assert {e for e, _ in rows(actor="sanne@")} == {"record_viewed", "login"}
+    assert rows(actor="SANNE@BUURTWERK", event="login") == [("login", str(log.worker.pk))]
+    assert rows(actor=str(log.own.pk)) == rows(event="consent_given")
+    assert rows(actor="niemand@nergens") == []
+    assert len(rows(event="record_viewed")) == 2
+    today = timezone.localdate()
+    assert len(rows(since=today.isoformat(), until=today.isoformat())) == 4
+    assert rows(since=(today + timedelta(days=1)).isoformat()) == []
+    assert rows(until=(today - timedelta(days=1)).isoformat()) == []
+
+
+def test_invalid_filter_is_shown_and_kept(client, log):
+    login_verified(client, log.privacy)
+    response = client.get(AUDIT, {"since": "gisteren", "actor": "sanne"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error-summary"' in html and 'value="gisteren"' in html and 'value="sanne"' in html
+    assert response.context["rows"] == []
+    assert client.get(CSV, {"since": "gisteren"}).status_code == 400
+
+
+def test_pagination(client, log):
+    for _ in range(60):
+        events.record_viewed(log.worker, log.resident, reason="veel")
+    login_verified(client, log.privacy)
+    first = client.get(AUDIT, {"event": "record_viewed"})
+    assert len(first.context["rows"]) == 50
+    html = first.content.decode()
+    assert "?event=record_viewed&amp;page=2" in html
+    second = client.get(AUDIT, {"event": "record_viewed", "page": 2})
+    assert len(second.context["rows"]) == 12  # 60 + the 2 Amsterdam views of the log
+
+
+def test_csv_export_of_the_filtered_rows(client, log):
+    login_verified(client, log.privacy)
+    response = client.get(CSV, {"event": "record_viewed"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = _csv_rows(response)
+    assert {r["subject_id"] for r in rows} == {str(log.resident.pk), str(log.other_resident.pk)}
+    by_subject = {r["subject_id"]: r for r in rows}
+    row = by_subject[str(log.resident.pk)]
+    assert (row["event"], row["actor_email"], row["reason"]) == (
+        "record_viewed",
+        "sanne@buurtwerk.example.org",
+        "intake",
+    )
+    assert row["occurred_at"].endswith(("+01:00", "+02:00"))
+    # A reason that looks like a formula is not run by a spreadsheet.
+    assert by_subject[str(log.other_resident.pk)]["reason"].startswith("'=")
+    exported = AuditEvent.objects.get(event="audit_exported")
+    assert exported.actor_id == log.privacy.pk and exported.reason == "event=record_viewed"
+    # The page links to the CSV with the same filters.
+    html = client.get(AUDIT, {"event": "record_viewed"}).content.decode()
+    assert f"{CSV}?event=record_viewed" in html

@@ -1,0 +1,258 @@
+"""The resident's own pages: overview, who looked at my file, downloads and erasure.
+Each shows only the logged-in resident's own data."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from socialebasis.audit.models import AuditEvent
+from socialebasis.audit.verify import verify_chain
+from socialebasis.privacy import actions
+from socialebasis.privacy.constants import Purpose
+from socialebasis.privacy.models import Consent
+from socialebasis.residents.models import Resident
+from socialebasis.testing import factories as f
+from socialebasis.testing.privacy import PASSWORD, login_verified
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["overview", "consents", "who_looked", "download_json", "download_html", "erase"]
+
+
+@pytest.fixture
+def visited(client, world):
+    """The social worker opened the resident's file (through the real page, with 2FA)."""
+    login_verified(client, world.worker)
+    url = reverse("residents:detail", args=[world.resident.pk])
+    assert client.get(url, {"reden": "huisbezoek voorbereiden"}).status_code == 200
+    client.logout()
+    return AuditEvent.objects.get(event="record_viewed")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_need_login(client, page):
+    response = client.get(reverse(f"privacy:{page}"))
+    assert response.status_code == 302 and "next=" in response["Location"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_account_without_a_file_gets_404(client, world, page):
+    client.force_login(world.no_file)
+    response = client.get(reverse(f"privacy:{page}"))
+    assert response.status_code == 404
+    assert "Geen gegevens gevonden" in response.content.decode()
+
+
+def test_overview_shows_only_own_file(client, world):
+    client.force_login(world.own)
+    html = client.get(reverse("privacy:overview")).content.decode()
+    assert "Fatimaqx Zwanenburgqx" in html and "Spaarndammerbuurt" in html
+    assert "Keesqz" not in html
+
+
+def test_who_looked_shows_the_professional_visit(client, world, visited):
+    client.force_login(world.own)
+    response = client.get(reverse("privacy:who_looked"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sanne de Vries" in html
+    assert "Sociaal werker, Buurtteam West, Buurtwerk West" in html
+    assert "huisbezoek voorbereiden" in html
+    assert "Dossier bekeken" in html
+    local = timezone.localtime(visited.occurred_at, timezone.get_default_timezone())
+    assert str(local.tzinfo) == "Europe/Amsterdam"
+    assert local.strftime("%H:%M") in html
+
+    # Another resident does not see that visit.
+    client.force_login(world.other_own)
+    html = client.get(reverse("privacy:who_looked")).content.decode()
+    assert "Sanne de Vries" not in html and "huisbezoek" not in html
+    assert 'id="who-looked-empty"' in html
+
+
+def test_who_looked_after_the_professional_is_deleted(client, world, visited):
+    world.worker.delete()
+    client.force_login(world.own)
+    html = client.get(reverse("privacy:who_looked")).content.decode()
+    assert "verwijderde gebruiker" in html and "Sanne" not in html
+    assert "huisbezoek voorbereiden" in html
+
+
+def test_own_consent_changes_show_as_own(client, world):
+    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, world.own)
+    client.force_login(world.own)
+    html = client.get(reverse("privacy:who_looked")).content.decode()
+    assert "Toestemming gegeven" in html and "U zelf" in html
+
+
+def _linked_data(world):
+    actions.do_give_consent(world.resident, Purpose.COUNT_IN_NEIGHBOURHOOD_FIGURES, world.own)
+    actions.do_give_consent(
+        world.resident, Purpose.SHARE_REQUEST_WITH_VOLUNTEERS, world.privacy, reason="brief"
+    )
+    f.ErrorReportFactory(
+        reporter_name="Fatimaqx", reporter_email="FATIMA.QX@example.org", message="Adres klopt niet"
+    )
+    f.ErrorReportFactory(reporter_name="Iemand anders", reporter_email="ander@example.org")
+
+
+def test_download_json_has_everything(client, world, visited):
+    _linked_data(world)
+    client.force_login(world.own)
+    response = client.get(reverse("privacy:download_json"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith('attachment; filename="mijn-gegevens-')
+    data = json.loads(response.content)
+    file = data["resident"]
+    assert file["id"] == str(world.resident.pk)
+    assert (file["given_name"], file["family_name"]) == ("Fatimaqx", "Zwanenburgqx")
+    assert (file["email"], file["phone"]) == ("fatima.qx@example.org", "0612345678")
+    assert file["municipality"] == {"code": "GM0363", "name": "Amsterdam"}
+    assert file["neighbourhood"]["name"] == "Spaarndammerbuurt"
+    assert data["account"]["email"] == "fatima.qx@example.org"
+    assert data["account"]["roles"][0]["role"] == "resident"
+    purposes = {c["purpose"]: c for c in data["consents"]}
+    assert set(purposes) == {"count_in_neighbourhood_figures", "share_request_with_volunteers"}
+    assert purposes["share_request_with_volunteers"]["on_behalf"] is True
+    assert purposes["share_request_with_volunteers"]["reason"] == "brief"
+    assert purposes["count_in_neighbourhood_figures"]["wording_text"].startswith("Ik geef")
+    assert [r["message"] for r in data["error_reports"]] == ["Adres klopt niet"]
+    events = [(r["event"], r["actor"]["name"]) for r in data["audit"]]
+    assert ("record_viewed", "Sanne de Vries") in events
+    assert ("consent_given", "U zelf") in events
+    assert ("export_made", "U zelf") in events
+    viewed = next(r for r in data["audit"] if r["event"] == "record_viewed")
+    assert viewed["reason"] == "huisbezoek voorbereiden"
+    assert viewed["occurred_at"].endswith(("+01:00", "+02:00"))  # Europe/Amsterdam
+    # Nothing of another resident.
+    assert "Keesqz" not in response.content.decode()
+    assert "ander@example.org" not in response.content.decode()
+    row = AuditEvent.objects.get(event="export_made")
+    assert (row.actor_id, row.subject_id, row.reason) == (
+        world.own.pk,
+        str(world.resident.pk),
+        "inzageverzoek (json)",
+    )
+
+
+def test_download_html_is_readable_and_complete(client, world, visited):
+    _linked_data(world)
+    client.force_login(world.own)
+    response = client.get(reverse("privacy:download_html"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in [
+        "Fatimaqx",
+        "Zwanenburgqx",
+        "0612345678",
+        "fatima.qx@example.org",
+        "Spaarndammerbuurt",
+        "Mijn gegevens tellen mee in anonieme buurtcijfers",
+        "Ik geef toestemming dat mijn gegevens meetellen",
+        "Adres klopt niet",
+        "Sanne de Vries",
+        "huisbezoek voorbereiden",
+        "Export gemaakt",
+    ]:
+        assert text in html, text
+    assert "Keesqz" not in html
+    assert AuditEvent.objects.get(event="export_made").reason == "inzageverzoek (html)"
+
+
+# ---------------------------------------------------------------- erasure
+
+
+def _dump() -> str:
+    out = io.StringIO()
+    call_command("dumpdata", stdout=out)
+    return out.getvalue()
+
+
+PERSONAL = ["Fatimaqx", "Zwanenburgqx", "fatima.qx@example.org", "0612345678"]
+
+
+def test_erase_confirm_page_keeps_input_on_errors(client, world):
+    client.force_login(world.own)
+    url = reverse("privacy:erase")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"password": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Vink aan dat u begrijpt wat er gebeurt." in html
+    assert "Vul uw wachtwoord in." in html
+    response = client.post(url, {"confirm": "on", "password": "fout wachtwoord"})
+    html = response.content.decode()
+    assert "Dit wachtwoord klopt niet." in html
+    assert 'name="confirm"' in html and "checked" in html
+    assert Resident.objects.filter(pk=world.resident.pk).exists()
+    assert not AuditEvent.objects.filter(event="erasure_requested").exists()
+
+
+def test_erasure_removes_personal_data_everywhere(client, world, visited):
+    _linked_data(world)
+    resident_id, user = world.resident.pk, world.own
+    assert all(text in _dump() for text in PERSONAL)
+    client.force_login(user)
+    client.get(reverse("privacy:download_json"))
+
+    response = client.post(reverse("privacy:erase"), {"confirm": "on", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("privacy:erased")
+    assert "Uw gegevens zijn gewist" in client.get(response["Location"]).content.decode()
+    # Logged out, and the account cannot log in again.
+    assert client.get(reverse("privacy:overview")).status_code == 302
+    assert not client.login(username="fatima.qx@example.org", password=PASSWORD)
+
+    dump = _dump()
+    for text in PERSONAL:
+        assert text not in dump, text
+    assert "Buurtwerk West" in dump  # the rest of the database is still there
+    assert not Resident.objects.filter(pk=resident_id).exists()
+    assert not Consent.objects.filter(resident_id=resident_id).exists()
+    user = get_user_model().objects.get(pk=user.pk)
+    assert not user.is_active and not user.has_usable_password()
+    assert user.full_name == "" and user.email.endswith("@geanonimiseerd.invalid")
+    assert not user.memberships.exists()
+    assert world.other_resident.__class__.objects.filter(pk=world.other_resident.pk).exists()
+
+    # The audit log survives, verifies, names what happened, and holds nothing personal.
+    assert verify_chain().ok
+    events = list(AuditEvent.objects.order_by("sequence").values_list("event", flat=True))
+    assert events[-3:] == ["erasure_requested", "record_anonymised", "record_erased"]
+    erased = AuditEvent.objects.get(event="record_erased")
+    assert (erased.subject_type, erased.subject_id, erased.municipality_code) == (
+        "residents.resident",
+        str(resident_id),
+        "GM0363",
+    )
+    assert AuditEvent.objects.filter(event="record_viewed", subject_id=str(resident_id)).exists()
+    for row in AuditEvent.objects.values():
+        text = json.dumps(row, default=str)
+        for personal in PERSONAL:
+            assert personal not in text
+
+
+def test_privacy_officer_erasure_needs_a_reason(world):
+    with pytest.raises(actions.ReasonRequired):
+        actions.do_erase_resident(world.resident, world.privacy)
+    removed = actions.do_erase_resident(
+        world.resident, world.privacy, reason="schriftelijk verzoek"
+    )
+    assert removed["resident"] == 1 and removed["account"] == 1
+    assert AuditEvent.objects.get(event="record_erased").reason == "schriftelijk verzoek"
+
+
+def test_erasure_keeps_a_professional_account(world):
+    from socialebasis.accounts.constants import Role
+    from socialebasis.accounts.models import Membership
+
+    Membership.objects.create(user=world.own, role=Role.SOCIAL_WORKER, municipality=world.amsterdam)
+    removed = actions.do_erase_resident(world.resident, world.own)
+    assert "account" not in removed
+    world.own.refresh_from_db()
+    assert world.own.is_active and world.own.email == "fatima.qx@example.org"

@@ -1,0 +1,162 @@
+"""Retention: every personal model declares a policy; apply-retention --dry-run lists what
+would go and changes nothing; a real run deletes or anonymises and audits each record;
+audit rows survive without personal content and the chain still verifies."""
+
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from socialebasis.accounts.constants import Role
+from socialebasis.accounts.models import Membership
+from socialebasis.audit.models import AuditEvent
+from socialebasis.audit.verify import verify_chain
+from socialebasis.directory.models import ErrorReport
+from socialebasis.privacy import actions, retention
+from socialebasis.privacy.constants import Purpose, RetentionAction
+from socialebasis.privacy.models import Consent
+from socialebasis.residents.models import Resident
+from socialebasis.testing import factories as f
+
+pytestmark = pytest.mark.django_db
+
+LONG_AGO = timedelta(days=800)  # more than 24 months
+
+
+@pytest.fixture
+def aged(world):
+    """An inactive resident (with consent and an account), an old and a new error report,
+    a deactivated resident account and a deactivated professional account, all old."""
+    old = timezone.now() - LONG_AGO
+    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, world.own)
+    Resident.objects.filter(pk=world.resident.pk).update(last_activity_at=old)
+    old_report = f.ErrorReportFactory(reporter_name="Oudqx Melder", reporter_email="oud@x.org")
+    new_report = f.ErrorReportFactory(reporter_name="Nieuw")
+    ErrorReport.objects.filter(pk=old_report.pk).update(created_at=old)
+    users = get_user_model().objects
+    gone = users.create_user("weg.qx@example.org", "x" * 12, full_name="Wegqx", is_active=False)
+    Membership.objects.create(user=gone, role=Role.RESIDENT, municipality=world.amsterdam)
+    ex_worker = users.create_user("ex@buurtwerk.example.org", "x" * 12, is_active=False)
+    Membership.objects.create(user=ex_worker, role=Role.SOCIAL_WORKER, municipality=world.amsterdam)
+    users.filter(pk__in=[gone.pk, ex_worker.pk]).update(date_joined=old, last_login=None)
+    return {
+        "resident": world.resident,
+        "own": world.own,
+        "old_report": old_report,
+        "new_report": new_report,
+        "gone": gone,
+        "ex_worker": ex_worker,
+    }
+
+
+def _run(*args) -> str:
+    out = io.StringIO()
+    call_command("apply_retention", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_every_personal_model_declares_a_policy():
+    for label in [
+        "residents.Resident",
+        "privacy.Consent",
+        "directory.ErrorReport",
+        "accounts.User",
+        "audit.AuditEvent",
+    ]:
+        policy = retention.policy_for(label)
+        assert policy is not None, label
+        assert policy.action in RetentionAction.values
+        if policy.months is not None:
+            assert policy.due is not None
+    assert retention.policy_for("residents.Resident").months == 24
+    assert retention.policy_for("directory.ErrorReport").months == 12
+
+
+def test_dry_run_lists_and_changes_nothing(aged):
+    rows_before = AuditEvent.objects.count()
+    output = _run("--dry-run")
+    assert "residents.Resident: 1 te anonimiseren" in output
+    assert str(aged["resident"].pk) in output
+    assert "directory.ErrorReport: 1 te verwijderen" in output
+    assert str(aged["old_report"].pk) in output and str(aged["new_report"].pk) not in output
+    assert "accounts.User: 1 te anonimiseren" in output
+    assert str(aged["gone"].pk) in output and str(aged["ex_worker"].pk) not in output
+    assert "er is niets veranderd" in output
+    resident = Resident.objects.get(pk=aged["resident"].pk)
+    assert resident.given_name == "Fatimaqx" and resident.anonymised_at is None
+    assert ErrorReport.objects.count() == 2 and Consent.objects.count() == 1
+    assert get_user_model().objects.get(pk=aged["gone"].pk).email == "weg.qx@example.org"
+    assert AuditEvent.objects.count() == rows_before
+
+
+def test_real_run_anonymises_deletes_and_audits(aged, world):
+    output = _run()
+    assert "residents.Resident: 1 geanonimiseerd" in output
+    assert "directory.ErrorReport: 1 verwijderd" in output
+
+    resident = Resident.objects.get(pk=aged["resident"].pk)
+    assert resident.anonymised_at is not None
+    assert (resident.given_name, resident.family_name, resident.email, resident.phone) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    assert resident.user is None and resident.municipality == world.amsterdam
+    assert not Consent.objects.exists()
+    own = get_user_model().objects.get(pk=aged["own"].pk)
+    assert not own.is_active and own.email.endswith("@geanonimiseerd.invalid")
+    assert not ErrorReport.objects.filter(pk=aged["old_report"].pk).exists()
+    assert ErrorReport.objects.filter(pk=aged["new_report"].pk).exists()
+    gone = get_user_model().objects.get(pk=aged["gone"].pk)
+    assert gone.full_name == "" and gone.email.endswith("@geanonimiseerd.invalid")
+    ex_worker = get_user_model().objects.get(pk=aged["ex_worker"].pk)
+    assert ex_worker.email == "ex@buurtwerk.example.org"  # professionals are kept
+    # The other residents are untouched.
+    assert Resident.objects.get(pk=world.other_resident.pk).given_name == "Keesqz"
+
+    applied = AuditEvent.objects.filter(event="retention_applied")
+    subjects = {(r.subject_type, r.subject_id, r.reason) for r in applied}
+    assert ("residents.resident", str(resident.pk), "anonymised") in subjects
+    assert ("directory.errorreport", str(aged["old_report"].pk), "deleted") in subjects
+    assert ("accounts.user", str(gone.pk), "anonymised") in subjects
+    assert ("accounts.user", str(own.pk), "anonymised") in subjects
+    assert any(t == "privacy.consent" and r == "deleted" for t, _, r in subjects)
+    assert all(r.actor_id is None for r in applied)
+    assert applied.get(subject_type="residents.resident").municipality_code == "GM0363"
+
+    assert verify_chain().ok
+    for row in AuditEvent.objects.values():
+        text = json.dumps(row, default=str)
+        for personal in ["Fatimaqx", "Zwanenburgqx", "fatima.qx@", "Oudqx", "weg.qx@", "Wegqx"]:
+            assert personal not in text
+
+    # A second run finds nothing left to do.
+    rows = AuditEvent.objects.count()
+    assert "Klaar: 0 gegevens verwerkt." in _run()
+    assert AuditEvent.objects.count() == rows
+
+
+def test_recent_activity_keeps_a_file(world):
+    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, world.own)
+    results = retention.apply_retention(now=timezone.now() + timedelta(days=365))
+    assert all(not r.ids for r in results)
+    results = retention.apply_retention(dry_run=True, now=timezone.now() + timedelta(days=800))
+    by_model = {r.policy.model: r.ids for r in results}
+    assert str(world.resident.pk) in by_model["residents.Resident"]
+
+
+def test_now_option_needs_a_time_zone(world):
+    with pytest.raises(SystemExit):
+        call_command("apply_retention", "--dry-run", "--now", "2030-01-01", stderr=io.StringIO())
+    assert "te anonimiseren" in _run("--dry-run", "--now", "2030-01-01T00:00:00+01:00")
+
+
+def test_list_policies():
+    output = _run("--list-policies")
+    assert "residents.Resident: anonimiseren (24 maanden na laatste activiteit)" in output
+    assert "privacy.Consent: verdwijnt met het inwonersdossier" in output

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from socialebasis.residents import views
+
+app_name = "residents"
+urlpatterns = [
+    path("", views.resident_list, name="list"),
+    path("<uuid:resident_id>/", views.resident_detail, name="detail"),
+    path("<uuid:resident_id>/toestemming/", views.consent_on_behalf, name="consent"),
+]
