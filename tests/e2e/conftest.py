@@ -36,6 +36,7 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 call_command("import_cbs", "--municipality", "GM0363", stdout=io.StringIO())
 call_command("import_amsterdam", stdout=io.StringIO())
+call_command("seed_personas", stdout=io.StringIO())  # the test personas (tests/e2e/test_login_totp.py)
 """
 
 
