@@ -106,3 +106,4 @@ def test_account_page_lists_roles_and_two_factor_status(client, world):
     assert "verplicht" in page  # professionals must set up two-factor
     assert 'href="/account/tweestaps/instellen/"' in page
     assert "nog niet bevestigd" in page
+    assert 'href="/mijn-gegevens/"' in page
