@@ -49,9 +49,9 @@ def do_register_user(email: str, password: str, *, full_name: str = "") -> User:
     return user
 
 
-def do_record_password_change(user: User) -> None:
+def do_record_password_change(user: User, *, acting_user=None) -> None:
     """Audit a new password (set through Django's password forms, which save it)."""
-    events.password_changed(user)
+    events.password_changed(user, actor=acting_user)
 
 
 # ------------------------------------------------------------------ two-factor authentication

@@ -7,6 +7,7 @@ login (with its lock-out and two-factor step).
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.views import redirect_to_login
@@ -74,6 +75,13 @@ class UserAdmin(BaseUserAdmin):
             },
         )
     ]
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            actions.do_record_password_change(user, acting_user=request.user)
+        return response
 
     def get_inline_instances(self, request, obj=None):
         # Roles are added on the user's page after the account exists.

@@ -156,8 +156,9 @@ def locked_out(email_hash: str) -> AuditEvent:
     )
 
 
-def password_changed(user) -> AuditEvent:
-    return append(EventType.PASSWORD_CHANGED, user, user)
+def password_changed(user, *, actor=None) -> AuditEvent:
+    """A new password for ``user`` (set by themself, or by ``actor``, an administrator)."""
+    return append(EventType.PASSWORD_CHANGED, actor or user, user)
 
 
 def email_verified(user) -> AuditEvent:
@@ -177,9 +178,7 @@ def recovery_code_used(user) -> AuditEvent:
     return append(EventType.RECOVERY_CODE_USED, user, user)
 
 
-def role_changed(
-    actor, membership, *, change: str, fields: list[str] | None = None
-) -> AuditEvent:
+def role_changed(actor, membership, *, change: str, fields: list[str] | None = None) -> AuditEvent:
     """A role was granted, changed or revoked (``change``: "granted", "changed" with the
     changed field names in ``fields``, or "revoked")."""
     return append(

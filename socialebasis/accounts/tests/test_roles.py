@@ -187,3 +187,17 @@ def test_admin_creates_an_account_without_a_password(client, db, admin):
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(email__iexact="nieuwe.collega@example.org")
     assert not user.has_usable_password()
+
+
+def test_password_set_by_an_administrator_is_audited(client, world, admin):
+    client.force_login(admin)
+    worker = world["worker"]
+    url = f"/beheer/accounts/user/{worker.pk}/password/"
+    assert client.get(url).status_code == 200
+    new = "door-beheer-gezet-wachtwoord-5"
+    response = client.post(url, {"password1": new, "password2": new, "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    worker.refresh_from_db()
+    assert worker.check_password(new)
+    row = AuditEvent.objects.get(event="password_changed")
+    assert row.actor_id == admin.pk and row.subject_id == str(worker.pk)
