@@ -5,9 +5,9 @@
   the membership has a regional setting). Rows without a municipality (logins, logouts)
   are in scope when the actor is a member or resident of such a municipality. Anyone else
   gets a 404. A privacy officer must have passed two-factor authentication.
-- Recording consent on a resident's behalf: a privacy officer whose memberships reach the
-  resident's municipality (the resident file is opened through ``residents.access``, so the
-  opening is audited).
+- Recording consent on a resident's behalf, and handling a data-subject request (export,
+  erasure) for a resident: a privacy officer whose memberships reach the resident's
+  municipality (the file is opened through ``residents.access``, so the opening is audited).
 """
 
 from django.db.models import Q, QuerySet
@@ -57,10 +57,10 @@ def may_record_consent_on_behalf(user, resident) -> bool:
     return resident.municipality_id in privacy_officer_municipality_ids(user)
 
 
-def access_resident_for_consent(user, resident_id, *, reason: str = "") -> Resident:
-    """The resident file, for a privacy officer recording consent on the resident's behalf.
-    Http404 for anyone else (before anything is audited); the opening itself is audited by
-    ``residents.access.access_resident_for_user``."""
+def access_resident_as_privacy_officer(user, resident_id, *, reason: str = "") -> Resident:
+    """The resident file, for a privacy officer handling a data-subject request or recording
+    consent on the resident's behalf. Http404 for anyone else (before anything is audited);
+    the opening itself is audited by ``residents.access.access_resident_for_user``."""
     municipality_ids = privacy_officer_municipality_ids(user)
     if not municipality_ids:
         raise Http404("Not a privacy officer")
@@ -71,3 +71,6 @@ def access_resident_for_consent(user, resident_id, *, reason: str = "") -> Resid
     ):
         raise Http404("No such resident")
     return resident_access.access_resident_for_user(user, resident_id, reason=reason)
+
+
+access_resident_for_consent = access_resident_as_privacy_officer

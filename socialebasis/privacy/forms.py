@@ -102,3 +102,35 @@ class EraseForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Dit wachtwoord klopt niet."))
         return password
+
+
+class OfficerEraseForm(forms.Form):
+    """A privacy officer erases a resident's data on their (verified) request."""
+
+    use_required_attribute = False
+
+    confirm = forms.BooleanField(
+        label=_(
+            "Ik heb de identiteit van de inwoner gecontroleerd en er is geen wettelijke plicht "
+            "om deze gegevens te bewaren."
+        ),
+        error_messages={"required": _("Vink aan dat u dit heeft gecontroleerd.")},
+    )
+    reason = forms.CharField(
+        label=_("Reden"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Bijvoorbeeld het kenmerk van het verzoek. Deze reden wordt bewaard in het "
+            "auditlog: noem geen namen of gezondheidsgegevens."
+        ),
+        error_messages={"required": _("Geef een reden, bijvoorbeeld het kenmerk van het verzoek.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(
+                _("Geef een reden, bijvoorbeeld het kenmerk van het verzoek.")
+            )
+        return reason

@@ -1,11 +1,12 @@
 """The register of personal data: retention per model, and what is linked to a resident.
 
-Retention (documented in docs/privacy-retention.md; keep both in step):
+Retention (rendered into docs/privacy.md by scripts/render_permission_matrix.py):
 
 ================================  ===============================  ==========================
 model                             kept                             then
 ================================  ===============================  ==========================
 residents.Resident                24 months after last activity    anonymised (row stays)
+                                  (a change, or a login)
 privacy.Consent                   as long as the resident's file   removed with the file
 directory.ErrorReport             12 months after it was sent      deleted
 accounts.User (no professional    6 months after last login        anonymised (row stays,
@@ -37,7 +38,10 @@ DEACTIVATED_ACCOUNT_MONTHS = 6
 def _due_residents(cutoff):
     from socialebasis.residents.models import Resident
 
-    return Resident.objects.filter(anonymised_at__isnull=True, last_activity_at__lt=cutoff)
+    # A resident who still logs in to their own pages is active too.
+    return Resident.objects.filter(anonymised_at__isnull=True, last_activity_at__lt=cutoff).exclude(
+        user__last_login__gte=cutoff
+    )
 
 
 def _anonymise_resident(resident):
@@ -130,8 +134,9 @@ register(
         due=_due_accounts,
         apply=_anonymise_account,
         note=_(
-            "Alleen accounts zonder professionele rol. Accounts van professionals blijven, "
-            "zodat het auditlog kan blijven zeggen wie een dossier bekeek."
+            "Alleen gedeactiveerde accounts zonder professionele rol. Accounts van "
+            "professionals blijven, zodat het auditlog kan blijven zeggen wie een dossier "
+            "bekeek."
         ),
     )
 )

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -123,11 +124,8 @@ def _export_filename(extension: str) -> str:
     return f"mijn-gegevens-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-@require_GET
-@own_file
-def download_json(request, resident):
-    """Everything about me, machine-readable (JSON). Audited as an export."""
-    events.export_made(request.user, resident, kind="inzageverzoek (json)")
+def export_json_response(resident) -> HttpResponse:
+    """Everything about ``resident`` as a JSON download (the caller audits it)."""
     data = export_as_json_data(build_export(resident))
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
@@ -136,12 +134,26 @@ def download_json(request, resident):
     return response
 
 
+def render_export(request, resident, *, json_url: str, for_officer: bool = False):
+    """Everything about ``resident`` as a readable page (the caller audits it)."""
+    context = {"resident_obj": resident, "json_url": json_url, "for_officer": for_officer}
+    return render(request, "privacy/export.html", {**context, **build_export(resident)})
+
+
+@require_GET
+@own_file
+def download_json(request, resident):
+    """Everything about me, machine-readable (JSON). Audited as an export."""
+    events.export_made(request.user, resident, kind="inzageverzoek (json)")
+    return export_json_response(resident)
+
+
 @require_GET
 @own_file
 def download_html(request, resident):
     """Everything about me, as a readable page. Audited as an export."""
     events.export_made(request.user, resident, kind="inzageverzoek (html)")
-    return render(request, "privacy/export.html", {"resident": resident, **build_export(resident)})
+    return render_export(request, resident, json_url=reverse("privacy:download_json"))
 
 
 @require_http_methods(["GET", "POST"])

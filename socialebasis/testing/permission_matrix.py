@@ -286,6 +286,17 @@ MATRIX: dict[str, Entry] = {
         note="consent on the resident's behalf, with a reason",
         group=FILES,
     ),
+    "residents:export": Entry(
+        row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
+        note="access request handled by the privacy officer: the full export, audited",
+        group=FILES,
+    ),
+    "residents:erase": Entry(
+        row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
+        post=row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
+        note="erasure by the privacy officer, with a reason; empty form: nothing erased (200)",
+        group=FILES,
+    ),
     "privacy:audit": Entry(
         row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
         note="audit viewer: own municipality only",

@@ -256,3 +256,59 @@ def test_erasure_keeps_a_professional_account(world):
     assert "account" not in removed
     world.own.refresh_from_db()
     assert world.own.is_active and world.own.email == "fatima.qx@example.org"
+
+
+# ---------------------------------------------------------------- by the privacy officer
+
+
+def test_privacy_officer_hands_over_the_export(client, world, visited):
+    _linked_data(world)
+    login_verified(client, world.privacy)
+    url = reverse("residents:export", args=[world.resident.pk])
+    html = client.get(url).content.decode()
+    assert "Alle gegevens van Fatimaqx Zwanenburgqx" in html
+    assert "Sanne de Vries" in html and "Adres klopt niet" in html
+    assert f"{url}?formaat=json" in html
+    data = json.loads(client.get(url, {"formaat": "json"}).content)
+    assert data["resident"]["family_name"] == "Zwanenburgqx"
+    kinds = set(AuditEvent.objects.filter(event="export_made").values_list("reason", flat=True))
+    assert kinds == {
+        "inzageverzoek via privacy officer (html)",
+        "inzageverzoek via privacy officer (json)",
+    }
+    # Opening the file for the request is audited too, with the reason.
+    assert AuditEvent.objects.filter(
+        event="record_viewed", actor_id=world.privacy.pk, reason="inzageverzoek behandelen"
+    ).exists()
+
+
+def test_privacy_officer_erases_with_a_reason(client, world):
+    login_verified(client, world.privacy)
+    url = reverse("residents:erase", args=[world.resident.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "kenmerk AVG-2026-17"})
+    assert response.status_code == 200
+    assert "Vink aan dat u dit heeft gecontroleerd." in response.content.decode()
+    assert "kenmerk AVG-2026-17" in response.content.decode()  # input kept
+    response = client.post(url, {"confirm": "on", "reason": " "})
+    assert "Geef een reden" in response.content.decode()
+    assert Resident.objects.filter(pk=world.resident.pk).exists()
+
+    response = client.post(url, {"confirm": "on", "reason": "kenmerk AVG-2026-17"})
+    assert response.status_code == 302 and response["Location"] == reverse("residents:list")
+    assert not Resident.objects.filter(pk=world.resident.pk).exists()
+    erased = AuditEvent.objects.get(event="record_erased")
+    assert (erased.actor_id, erased.reason) == (world.privacy.pk, "kenmerk AVG-2026-17")
+    assert verify_chain().ok
+    assert "Fatimaqx" not in _dump()
+
+
+@pytest.mark.parametrize("who", ["worker", "policy", "utrecht_privacy", "own"])
+def test_only_the_privacy_officer_exports_or_erases_a_file(client, world, who):
+    login_verified(client, world[who])
+    for name in ("residents:export", "residents:erase"):
+        assert client.get(reverse(name, args=[world.resident.pk])).status_code == 404
+    url = reverse("residents:erase", args=[world.resident.pk])
+    assert client.post(url, {"confirm": "on", "reason": "x"}).status_code == 404
+    assert Resident.objects.filter(pk=world.resident.pk).exists()
+    assert not AuditEvent.objects.exists()

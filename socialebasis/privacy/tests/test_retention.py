@@ -150,6 +150,15 @@ def test_recent_activity_keeps_a_file(world):
     assert str(world.resident.pk) in by_model["residents.Resident"]
 
 
+def test_a_resident_who_logs_in_stays(world):
+    old = timezone.now() - LONG_AGO
+    Resident.objects.filter(pk=world.resident.pk).update(last_activity_at=old)
+    get_user_model().objects.filter(pk=world.own.pk).update(last_login=timezone.now())
+    results = retention.apply_retention(dry_run=True)
+    due = {r.policy.model: r.ids for r in results}["residents.Resident"]
+    assert str(world.resident.pk) not in due
+
+
 def test_now_option_needs_a_time_zone(world):
     with pytest.raises(SystemExit):
         call_command("apply_retention", "--dry-run", "--now", "2030-01-01", stderr=io.StringIO())
