@@ -33,3 +33,34 @@ def verify_chain() -> ChainReport:
             report.problems.append((row.sequence, "content does not match its hash (altered)"))
         previous_hash, expected = row.hash, row.sequence + 1
     return report
+
+
+def check_anchors(lines: list[str]) -> list[tuple[int, str]]:
+    """Check chain heads recorded earlier (lines "sequence hash iso-time", as written by
+    ``anchor_line``). A head that is gone, or whose hash differs, means rows were deleted
+    or rewritten after it was recorded, including the newest rows, which the chain alone
+    cannot prove. Returns problems as (sequence, reason); malformed lines are problems too."""
+    problems: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) < 2 or not parts[0].isdigit() or len(parts[1]) != 64:
+            problems.append((0, f"anchor line {number} is malformed"))
+            continue
+        sequence, expected = int(parts[0]), parts[1]
+        stored = AuditEvent.objects.filter(sequence=sequence).values_list("hash", flat=True)
+        found = next(iter(stored), None)
+        if found is None:
+            problems.append((sequence, "anchored row is gone (rows deleted after the anchor)"))
+        elif found != expected:
+            problems.append((sequence, "anchored row has another hash (rewritten)"))
+    return problems
+
+
+def anchor_line() -> str | None:
+    """The current chain head as an anchor line, or None for an empty log."""
+    head = AuditEvent.objects.order_by("-sequence").first()
+    if head is None:
+        return None
+    return f"{head.sequence} {head.hash} {head.occurred_at.isoformat()}"

@@ -98,3 +98,34 @@ def test_verify_audit_detects_tampering(chain, sql, problem, capsys):
 def test_verify_audit_ok(chain, capsys):
     call_command("verify_audit")
     assert "4 regels, keten ongebroken" in capsys.readouterr().out
+
+
+def test_anchor_detects_deleting_the_newest_rows(chain, tmp_path, capsys):
+    anchor = tmp_path / "anchors.txt"
+    call_command("verify_audit", "--anchor", str(anchor))
+    assert anchor.read_text().split()[0] == "4"  # the head was recorded
+    # The chain alone cannot see the newest row go...
+    _without_triggers("DELETE FROM audit_auditevent WHERE sequence = 4")
+    assert verify_chain().ok
+    # ...the anchor can.
+    with pytest.raises(SystemExit) as info:
+        call_command("verify_audit", "--anchor", str(anchor))
+    assert info.value.code == 1
+    assert "#4: anchored row is gone" in capsys.readouterr().err
+
+
+def test_anchor_detects_a_rewritten_head_and_bad_lines(chain, tmp_path):
+    from socialebasis.audit.verify import check_anchors
+
+    head = AuditEvent.objects.get(sequence=4)
+    assert check_anchors([f"4 {head.hash} now"]) == []
+    assert check_anchors([f"4 {'f' * 64} now"]) == [
+        (4, "anchored row has another hash (rewritten)")
+    ]
+    assert check_anchors(["garbage"]) == [(0, "anchor line 1 is malformed")]
+
+
+def test_anchor_no_record_leaves_the_file(chain, tmp_path):
+    anchor = tmp_path / "anchors.txt"
+    call_command("verify_audit", "--anchor", str(anchor), "--no-record")
+    assert not anchor.exists()
