@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI as static files, no CDN
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -235,6 +236,8 @@ REST_FRAMEWORK = {
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
 }
 SPECTACULAR_SETTINGS = {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "TITLE": "Sociale Basis API",
     "DESCRIPTION": "Read API of the social map (directory), areas and search. "
     "The Open Referral HSDS 3.0 API lives under /api/hsds/.",
@@ -331,7 +334,7 @@ REST_FRAMEWORK["NUM_PROXIES"] = int(env_str("SB_NUM_PROXIES", "0") or 0) or None
 # (templates/tests check it: scripts are files, data goes in <script type=application/json>).
 # Leaflet positions map tiles and markers through element.style (the CSSOM), which style-src
 # does not govern, so 'unsafe-inline' is not needed for the map. The only exception is the
-# Swagger UI page /api/docs/ (socialebasis.api.urls), which loads swagger-ui from its CDN.
+# Swagger UI page /api/docs/ (socialebasis.api.urls), which has one inline <style> block.
 _img_src = ["'self'", "data:"]
 if tile_origin(TILE_URL):
     _img_src.append(tile_origin(TILE_URL))

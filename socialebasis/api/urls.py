@@ -17,17 +17,12 @@ class Router(DefaultRouter):
     include_format_suffixes = False
 
 
-# Swagger UI: the split view serves its start-up script as a file (no inline script); the
-# page loads swagger-ui from its CDN and has one inline <style> block, so this page alone
-# widens the Content-Security-Policy (see THREAT_MODEL.md, residual risks).
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
-swagger_ui = csp_update(
-    {
-        "script-src": [SWAGGER_CDN],
-        "style-src": [SWAGGER_CDN, "'unsafe-inline'"],
-        "img-src": [SWAGGER_CDN],
-    }
-)(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
+# Swagger UI: served from our own static files (drf-spectacular-sidecar, no CDN); the split
+# view serves its start-up script as a file (no inline script). The page has one inline
+# <style> block, so this page alone allows inline style (see THREAT_MODEL.md).
+swagger_ui = csp_update({"style-src": ["'unsafe-inline'"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 v1 = Router()
 v1.registry.extend(directory_router.registry)
