@@ -859,8 +859,31 @@ def database_url(engine: str, n_services: int, real: bool = False) -> str:
     return f"{PG_SERVER}/sb_bench" + (f"_{suffix}" if suffix else "")
 
 
+# A kept database is rebuilt when the code that made its data changes, and re-indexed when
+# the code that builds the index changes (or new migrations are applied).
+DATA_CODE = (
+    "socialebasis/areas/importers.py",
+    "socialebasis/directory/importers/__init__.py",
+    "socialebasis/directory/importers/amsterdam.py",
+)
+INDEX_CODE = ("socialebasis/directory/search_index.py", "socialebasis/lib/text.py")
+
+
+def _code_hash(paths: tuple[str, ...]) -> str:
+    import hashlib
+
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in paths:
+        file = ROOT / path
+        digest.update(file.read_bytes() if file.exists() else b"-")
+    return digest.hexdigest()[:12]
+
+
 def _fingerprint(n_services: int, real: bool) -> str:
-    return f"v{GENERATOR_VERSION} seed={SEED} services={n_services} real_only={real}"
+    return (
+        f"v{GENERATOR_VERSION} seed={SEED} services={n_services} real_only={real} "
+        f"data={_code_hash(DATA_CODE)}"
+    )
 
 
 def _meta() -> dict[str, str]:
@@ -948,11 +971,14 @@ def ensure_database(
         use_database(url)
         meta = _meta()
     if meta.get("fingerprint") == fingerprint:
-        if _migrate():
-            log(f"  {engine}: new migrations applied to the cached database; re-indexing")
+        migrated = _migrate()
+        if migrated or meta.get("index_code") != _code_hash(INDEX_CODE):
+            why = "new migrations applied" if migrated else "the index code changed"
+            log(f"  {engine}: {why}; re-indexing the cached database")
             started = time.perf_counter()
             rebuild_search_index()
             meta["index_s"] = f"{time.perf_counter() - started:.1f}"
+            meta["index_code"] = _code_hash(INDEX_CODE)
             _save_meta(meta)
         return BuiltDatabase(
             engine, url, int(meta["services"]), SearchEntry.objects.count(),
@@ -979,7 +1005,7 @@ def ensure_database(
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     log(f"  {engine}: {entries:,} search entries indexed in {index_s:.1f} s")
-    built_at = time.strftime("%Y-%m-%d %H:%M")
+    built_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     _save_meta(
         {
             "fingerprint": fingerprint,
@@ -988,6 +1014,7 @@ def ensure_database(
             "index_s": f"{index_s:.1f}",
             "synonyms": synonyms,
             "built_at": built_at,
+            "index_code": _code_hash(INDEX_CODE),
         }  # fmt: skip
     )
     return BuiltDatabase(
@@ -1457,6 +1484,11 @@ class Latency:
     mean: float
     qps: float
     slowest: str = ""
+    # CPU time of this process per query (time.process_time): on a busy machine the wall
+    # clock includes waiting for a core, CPU time does not. It covers SQLite, tantivy and the
+    # naive baseline, which run in this process, but not the PostgreSQL server's share.
+    cpu_p50: float = 0.0
+    cpu_p95: float = 0.0
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -1485,13 +1517,16 @@ def measure(
         order = [mine[i % len(mine)] for i in range(per_class)]
         random.Random(seed).shuffle(order)
         times = []
+        cpu = []
         worst = (0.0, "")
         if collect:
             gc.collect()
         for query in order:
+            cpu_started = time.process_time()
             started = time.perf_counter()
             engine.run(query)
             elapsed = (time.perf_counter() - started) * 1000
+            cpu.append((time.process_time() - cpu_started) * 1000)
             times.append(elapsed)
             if elapsed > worst[0]:
                 worst = (elapsed, query.label)
@@ -1499,7 +1534,7 @@ def measure(
         results[cls] = Latency(
             len(times), percentile(times, 50), percentile(times, 95), percentile(times, 99),
             statistics.fmean(times), len(times) / total_s if total_s else 0.0,
-            f"{worst[1]} ({worst[0]:.1f} ms)",
+            f"{worst[1]} ({worst[0]:.1f} ms)", percentile(cpu, 50), percentile(cpu, 95),
         )  # fmt: skip
     return results
 
@@ -1623,14 +1658,18 @@ def load_average() -> str:
 
 def print_latency(latency: dict[str, dict[str, Latency]], n_services: int) -> None:
     print(f"\nLatency per query class at {n_services:,} services (ms; QPS = one sequential client)")
-    print(f"{'class':<12} {'engine':<18} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'QPS':>8}")
+    print("(cpu: CPU time of this process per query; not meaningful for PostgreSQL)")
+    print(
+        f"{'class':<12} {'engine':<16} {'n':>4} {'p50':>7} {'p95':>7} {'p99':>7} {'QPS':>8}"
+        f" {'cpu p50':>8} {'cpu p95':>8}"
+    )
     for cls in CLASSES:
         for engine, by_class in latency.items():
             if cls in by_class:
                 r = by_class[cls]
                 print(
-                    f"{cls:<12} {engine:<18} {r.n:>5} {r.p50:>8.1f} {r.p95:>8.1f} "
-                    f"{r.p99:>8.1f} {r.qps:>8.1f}"
+                    f"{cls:<12} {engine:<16} {r.n:>4} {r.p50:>7.1f} {r.p95:>7.1f} "
+                    f"{r.p99:>7.1f} {r.qps:>8.1f} {r.cpu_p50:>8.1f} {r.cpu_p95:>8.1f}"
                 )
 
 
@@ -1647,15 +1686,20 @@ def print_quality(quality: dict[str, dict]) -> None:
 def markdown(report: dict) -> str:
     """The figures of a run as Markdown tables (for docs/performance.md)."""
     lines = [
-        "| class | engine | p50 ms | p95 ms | p99 ms | QPS |",
-        "|---|---|---:|---:|---:|---:|",
+        "| class | engine | p50 ms | p95 ms | p99 ms | QPS | CPU p50 ms | CPU p95 ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for cls in CLASSES:
         for engine, by_class in report["latency"].items():
             if cls in by_class:
                 r = by_class[cls]
                 lines.append(
-                    f"| {cls} | {engine} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | {r.qps:.0f} |"
+                    f"| {cls} | {engine} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | {r.qps:.0f} "
+                    + (
+                        "| n/a | n/a |"
+                        if "postgres" in engine
+                        else f"| {r.cpu_p50:.1f} | {r.cpu_p95:.1f} |"
+                    )
                 )
     if report["quality"]:
         lines += [
@@ -1673,11 +1717,13 @@ def markdown(report: dict) -> str:
         "| dataset | services | entries | build s | index s |",
         "|---|---:|---:|---:|---:|",
     ]
+
+    def num(value, digits=1):
+        return f"{value:,.{digits}f}" if isinstance(value, float) else f"{value:,}"
+
     for name, d in report["datasets"].items():
-        lines.append(
-            f"| {name} | {d.get('services', '')} | {d.get('entries', '')} "
-            f"| {d.get('build_s', '')} | {d.get('index_s', '')} |"
-        )
+        cells = [num(d[k]) if k in d else "" for k in ("services", "entries", "build_s", "index_s")]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
