@@ -26,7 +26,9 @@ class AreaFigures(models.Model):
     income_per_resident = models.FloatField(
         _("inkomen per inwoner (× €1000)"), null=True, blank=True
     )
-    postcode = models.CharField(_("meest voorkomende postcode (PC4)"), max_length=4, blank=True)
+    postcode = models.CharField(
+        _("meest voorkomende postcode (PC4)"), max_length=4, blank=True, db_index=True
+    )  # the geocoder looks PC4 up here
 
     class Meta:
         abstract = True
@@ -39,7 +41,9 @@ class Boundary(models.Model):
     centroid_lat = models.FloatField(_("middelpunt breedtegraad"), null=True, blank=True)
     centroid_lon = models.FloatField(_("middelpunt lengtegraad"), null=True, blank=True)
     centroid_source = models.CharField(
-        _("bron middelpunt"), max_length=20, blank=True,
+        _("bron middelpunt"),
+        max_length=20,
+        blank=True,
         help_text="polygon, facilities or district",
     )
 

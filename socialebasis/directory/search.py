@@ -154,9 +154,15 @@ class SearchResponse:
 @dataclass
 class Concept:
     """One required idea of the query: any alternative matches (an alternative is a list of
-    folded words that must all match)."""
+    folded words that must all match). The first alternative is what the user typed and
+    matches stem prefixes (compounds); the others are synonyms and match whole stems only, so
+    "alleen" does not find "Allendelaan"."""
 
     alternatives: list[list[str]]
+
+    def prefixed(self) -> list[tuple[list[str], bool]]:
+        """(alternative, whether its words may match as stem prefixes)."""
+        return [(alt, i == 0) for i, alt in enumerate(self.alternatives)]
 
 
 def _synonym_groups() -> list[list[list[str]]]:
@@ -250,24 +256,24 @@ def _prefix(word: str) -> tuple[str, bool]:
 def fts_expression(concepts: list[Concept], any_concept: bool = False) -> str:
     """The FTS5 MATCH expression. Stems are [a-z0-9] only, so quoting is safe."""
 
-    def alternative(alt: list[str]) -> str:
+    def alternative(alt: list[str], may_prefix: bool) -> str:
         terms = []
         for word in alt:
             stemmed, prefix = _prefix(word)
-            terms.append(f'"{stemmed}"*' if prefix else f'"{stemmed}"')
+            terms.append(f'"{stemmed}"*' if prefix and may_prefix else f'"{stemmed}"')
         return "(" + " AND ".join(terms) + ")"
 
-    parts = ["(" + " OR ".join(alternative(a) for a in c.alternatives) + ")" for c in concepts]
+    parts = ["(" + " OR ".join(alternative(a, p) for a, p in c.prefixed()) + ")" for c in concepts]
     return (" OR " if any_concept else " AND ").join(parts)
 
 
 def tsquery_expression(concepts: list[Concept], any_concept: bool = False) -> str:
     """The to_tsquery('sb_dutch', ...) text. Words are [a-z0-9] only, so it is safe."""
 
-    def alternative(alt: list[str]) -> str:
-        return "(" + " & ".join(f"{w}:*" if _prefix(w)[1] else w for w in alt) + ")"
+    def alternative(alt: list[str], may_prefix: bool) -> str:
+        return "(" + " & ".join(f"{w}:*" if may_prefix and _prefix(w)[1] else w for w in alt) + ")"
 
-    parts = ["(" + " | ".join(alternative(a) for a in c.alternatives) + ")" for c in concepts]
+    parts = ["(" + " | ".join(alternative(a, p) for a, p in c.prefixed()) + ")" for c in concepts]
     return (" | " if any_concept else " & ").join(parts)
 
 

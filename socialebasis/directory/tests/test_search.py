@@ -155,6 +155,21 @@ def test_multi_word_synonym_phrase(world):
     assert "Mantelzorgondersteuning" in names(run(q="zorgen voor naaste"))
 
 
+def test_synonyms_match_whole_stems_not_prefixes(world):
+    # "alleen" (stem "allen") is a synonym of "eenzaam": it must not find a street that
+    # merely starts with the same letters.
+    add_service("Zwembad De Mirandabad", "Zwemmen.", north_of_origin(200), postcode="1055XX")
+    street = f.LocationFactory(latitude=ORIGIN[0], longitude=ORIGIN[1])
+    f.AddressFactory(location=street, address_1="President Allendelaan 1")
+    f.ServiceAtLocationFactory(location=street, service__name="Kinderboerderij")
+    rebuild_search_index()
+    found = names(run(q="eenzaam", near="1055"))
+    assert "Kinderboerderij" not in found and "Zwembad De Mirandabad" not in found
+    assert "Buurtkamer De Kolenkit" in found
+    # the typed word itself still matches as a prefix (compounds)
+    assert "Kinderboerderij" in names(run(q="allen", near="1055"))
+
+
 def test_synonyms_are_editable_by_the_administrator(world):
     assert names(run(q="gezelligheid")) == []
     SynonymGroup.objects.create(terms="gezelligheid, koffie")
