@@ -43,3 +43,12 @@ def personas(db):
     from socialebasis.testing.personas import build_personas
 
     return build_personas()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, with a two-factor-verified session: the admin requires
+    it (accounts.middleware)."""
+    from socialebasis.testing.personas import force_login_verified
+
+    return force_login_verified(client, admin_user)

@@ -5,7 +5,9 @@
   again. Everyone else keeps Django's default (two weeks, ``SESSION_COOKIE_AGE``).
 - ``TwoFactorRequiredMiddleware``: when ``residents.access`` (or any access function)
   raises ``TwoFactorRequired``, the user is sent to the code step, or to two-factor setup
-  when they have no app yet, with ``?next=`` back to the page they wanted.
+  when they have no app yet, with ``?next=`` back to the page they wanted. The same holds
+  for staff opening the admin (``/beheer/``), which shows personal data (accounts, error
+  reports), without a two-factor-verified session.
 """
 
 from django.conf import settings
@@ -57,6 +59,20 @@ class TwoFactorRequiredMiddleware:
 
     def __call__(self, request):
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)
+        if (
+            match is not None
+            and "admin" in match.namespaces
+            and user is not None
+            and user.is_authenticated
+            and user.is_staff
+            and not user.is_verified()
+        ):
+            return self.process_exception(request, TwoFactorRequired("admin needs two-factor"))
+        return None
 
     def process_exception(self, request, exception):
         if not isinstance(exception, TwoFactorRequired):

@@ -309,3 +309,19 @@ def login_as(client, persona: Persona | None, *, verified: bool = True):
         session[OTP_SESSION_KEY] = persona.device.persistent_id
         session.save()
     return client
+
+
+def force_login_verified(client, user):
+    """Log ``user`` in on the test client with a session that passed two-factor
+    authentication (a confirmed TOTP device is created when the user has none), as staff
+    need for the admin. Returns the client."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[OTP_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -9,6 +9,7 @@ from socialebasis.accounts.constants import Role
 from socialebasis.accounts.models import Membership, Region, Team, User
 from socialebasis.audit.models import AuditEvent
 from socialebasis.testing import factories as f
+from socialebasis.testing.personas import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_team_and_region_must_fit_the_municipality(world, admin):
 
 
 def test_membership_admin_uses_the_actions(client, world, admin):
-    client.force_login(admin)
+    force_login_verified(client, admin)
     user, amsterdam = world["resident_user"], world["amsterdam"]
     assert client.get("/beheer/accounts/membership/add/").status_code == 200
     response = client.post(
@@ -90,7 +91,7 @@ def test_membership_admin_uses_the_actions(client, world, admin):
 
 
 def test_membership_admin_refuses_a_team_of_another_municipality(client, world, admin):
-    client.force_login(admin)
+    force_login_verified(client, admin)
     utrecht = f.MunicipalityFactory(code="GM0344", name="Utrecht")
     response = client.post(
         "/beheer/accounts/membership/add/",
@@ -106,7 +107,7 @@ def test_membership_admin_refuses_a_team_of_another_municipality(client, world, 
 
 
 def test_roles_in_the_user_page_are_audited_too(client, world, admin):
-    client.force_login(admin)
+    force_login_verified(client, admin)
     user, amsterdam = world["worker"], world["amsterdam"]
     existing = user.memberships.get()
     url = f"/beheer/accounts/user/{user.pk}/change/"
@@ -137,7 +138,7 @@ def test_roles_in_the_user_page_are_audited_too(client, world, admin):
 
 
 def test_admin_pages_render(client, world, admin):
-    client.force_login(admin)
+    force_login_verified(client, admin)
     team = world["team"]
     region = Region.objects.create(name="Regio Amsterdam")
     for url in [
@@ -157,7 +158,7 @@ def test_admin_user_actions(client, world, admin):
     from socialebasis.accounts import twofactor
     from socialebasis.accounts.tests.conftest import add_totp
 
-    client.force_login(admin)
+    force_login_verified(client, admin)
     worker = world["worker"]
     add_totp(worker)
     twofactor.new_recovery_codes(worker)
@@ -179,7 +180,7 @@ def test_admin_user_actions(client, world, admin):
 
 
 def test_admin_creates_an_account_without_a_password(client, db, admin):
-    client.force_login(admin)
+    force_login_verified(client, admin)
     response = client.post(
         "/beheer/accounts/user/add/",
         {"email": "Nieuwe.Collega@example.org", "usable_password": "false"},
@@ -190,7 +191,7 @@ def test_admin_creates_an_account_without_a_password(client, db, admin):
 
 
 def test_password_set_by_an_administrator_is_audited(client, world, admin):
-    client.force_login(admin)
+    force_login_verified(client, admin)
     worker = world["worker"]
     url = f"/beheer/accounts/user/{worker.pk}/password/"
     assert client.get(url).status_code == 200

@@ -22,6 +22,7 @@ from socialebasis.directory.models import (
 from socialebasis.directory.search_index import rebuild_search_index
 from socialebasis.directory.taxonomy import ensure_theme_taxonomy
 from socialebasis.testing import factories as f
+from socialebasis.testing.personas import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -550,7 +551,7 @@ def admin_client(client, db):
     user = User.objects.create_superuser(
         email="coordinator@example.org", password="een-lang-wachtwoord"
     )
-    client.force_login(user)
+    force_login_verified(client, user)
     return client
 
 
