@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 FOCUS_JS = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
@@ -36,10 +38,25 @@ def assert_focus_visible(page) -> dict:
     return info
 
 
-def is_focused(page, selector: str) -> bool:
-    return page.evaluate(
-        "(sel) => !!document.activeElement && document.activeElement.matches(sel)", selector
-    )
+def is_focused(page, selector: str, *, timeout_ms: int = 0) -> bool:
+    """Whether the element matching ``selector`` has (or within ``timeout_ms`` gets) focus.
+
+    Focus may move a moment after load (``autofocus``, htmx settling), so this waits rather
+    than reading ``document.activeElement`` once, which made tests flaky on a loaded machine.
+    ``timeout_ms`` 0 checks once (as ``tab_to`` does on every key press).
+    """
+    script = "(sel) => !!document.activeElement && document.activeElement.matches(sel)"
+    if timeout_ms <= 0:
+        return page.evaluate(script, selector)
+    try:
+        page.wait_for_function(
+            "(sel) => !!document.activeElement && document.activeElement.matches(sel)",
+            arg=selector,
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def tab_to(page, selector: str, *, max_steps: int = 30, key: str = "Tab") -> list[dict]:

@@ -48,7 +48,7 @@ def test_report_an_error_from_a_service_page(page):
     page.screenshot(path="/tmp/e2e-report-errors.png", full_page=True)
 
     # By keyboard from here: focus is on the error summary; its first link leads to the field.
-    assert is_focused(page, "#error-summary")
+    assert is_focused(page, "#error-summary", timeout_ms=5_000)
     page.keyboard.press("Tab")
     assert assert_focus_visible(page)["text"] == "Uw naam: Dit veld is vereist."
     page.keyboard.press("Enter")
@@ -64,7 +64,7 @@ def test_report_an_error_from_a_service_page(page):
     page.keyboard.type("jan@voorbeeld")
     with page.expect_navigation():
         page.keyboard.press("Enter")  # Enter in a text box submits the form
-    assert is_focused(page, "#error-summary")
+    assert is_focused(page, "#error-summary", timeout_ms=5_000)
     assert page.locator("#error-summary li").count() == 1
     assert "e-mailadres" in page.inner_text("#id_reporter_email_error").lower()
     assert page.input_value("#id_reporter_name") == "Jan de Vries"

@@ -192,7 +192,7 @@ def test_unknown_place_shows_dutch_error_and_keeps_text(page):
     assert near.input_value() == "Nergenshuizen"
     assert page.input_value("#id_q") == "buurtkamer"
     # Focus moves to the error summary, whose link leads to the field.
-    assert is_focused(page, "#error-summary")
+    assert is_focused(page, "#error-summary", timeout_ms=5_000)
     summary_link = page.locator("#error-summary a")
     assert summary_link.get_attribute("href") == "#id_near"
     assert summary_link.inner_text().startswith("Waar?: Plaats 'Nergenshuizen' niet gevonden")
@@ -242,7 +242,7 @@ def test_search_works_without_javascript(new_page):
     page.wait_for_url(re.compile(r"near=Nergenshuizen"))
     assert "niet gevonden" in page.inner_text("#id_near_error")
     assert page.input_value("#id_near") == "Nergenshuizen"
-    assert is_focused(page, "#error-summary")  # autofocus: no script needed
+    assert is_focused(page, "#error-summary", timeout_ms=5_000)  # autofocus: no script needed
     page.screenshot(path="/tmp/e2e-nojs.png", full_page=True)
 
 
