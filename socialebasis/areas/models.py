@@ -4,6 +4,11 @@
 Figures come from CBS *Kerncijfers wijken en buurten 2024* (StatLine 85984NED); a figure
 CBS suppressed or did not publish is NULL. Boundaries are GeoJSON geometries in WGS84
 (lon/lat) where a source provides them; centroids are WGS84 latitude/longitude in degrees.
+
+Every level has an index on ``UPPER(name)``: the offline geocoder looks a typed name up
+case-insensitively (``_areas_named`` in ``directory/geocoding.py``) with that very expression,
+so SQLite and PostgreSQL find it in the index instead of scanning rows that carry large
+boundaries.
 """
 
 import json
@@ -11,6 +16,7 @@ import uuid
 from functools import cached_property
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,6 +82,7 @@ class Municipality(AreaFigures, Boundary):
         verbose_name = _("gemeente")
         verbose_name_plural = _("gemeenten")
         ordering = ["name"]
+        indexes = [models.Index(Upper("name"), name="areas_municipality_name_upper")]
 
     def __str__(self) -> str:
         return self.name
@@ -95,6 +102,7 @@ class District(AreaFigures, Boundary):
         verbose_name = _("wijk")
         verbose_name_plural = _("wijken")
         ordering = ["name"]
+        indexes = [models.Index(Upper("name"), name="areas_district_name_upper")]
 
     def __str__(self) -> str:
         return self.name
@@ -119,7 +127,10 @@ class Neighbourhood(AreaFigures, Boundary):
         verbose_name = _("buurt")
         verbose_name_plural = _("buurten")
         ordering = ["name"]
-        indexes = [models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["name"]),
+            models.Index(Upper("name"), name="areas_neighbourhood_name_upper"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -23,6 +23,7 @@ from statistics import fmean
 
 import requests
 from django.conf import settings
+from django.db import connection
 from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 
@@ -239,32 +240,62 @@ def _cbs_code(text: str) -> Place | None:
     return place
 
 
+_AREA_LEVELS = ("neighbourhood", "district", "municipality")
+
+
 def _area_name(text: str) -> Place | None:
+    """A neighbourhood, else a district, else a municipality called ``text`` (case ignored)."""
+    rows = _areas_named(text.strip())
+    if not rows:
+        return None
+    level = rows[0][0]
+    candidates = [row for row in rows if row[0] == level]
+    # The same name exists in several municipalities ("Centrum"): prefer the one where the
+    # directory has data, then the most populous (the first by name on a tie).
+    _, code, name, lat, lon, _, municipality_code = max(
+        candidates, key=lambda row: (_has_directory(row[6]), row[5] or 0)
+    )
+    if lon is None:
+        return None
+    kind = _AREA_LEVELS[level]
+    district = {"district": code, "neighbourhood": district_of(code)}.get(kind, "")
+    return Place(lat, lon, name, kind, code, municipality_code, district)
+
+
+def _areas_named(name: str) -> list[tuple]:
+    """Every area called ``name`` that has a centroid, as rows (level, code, name, centroid
+    latitude, centroid longitude, residents, municipality code), ordered by level (an index
+    of ``_AREA_LEVELS``), then name.
+
+    The name matches as ``name__iexact`` does (SQLite: ASCII letters only, like its LIKE;
+    PostgreSQL: ``UPPER(a) = UPPER(b)``), but written as ``UPPER(name) = UPPER(%s)``: the
+    expression of the areas' name indexes, so both databases look the name up instead of
+    scanning ~18,000 rows and their boundaries. The value is upper-cased by the database,
+    not by Python, so that both sides fold the same letters. One raw query: the ORM spent
+    ~1 ms compiling each of three model queries, for 0.02 ms of SQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(_areas_named_sql(), [name, name, name])
+        return cursor.fetchall()
+
+
+@lru_cache(maxsize=1)
+def _areas_named_sql() -> str:
+    """The statement of ``_areas_named``; its three parameters are the name."""
     from socialebasis.areas.models import District, Municipality, Neighbourhood
 
-    name = text.strip()
-    for model, kind in (
-        (Neighbourhood, "neighbourhood"),
-        (District, "district"),
-        (Municipality, "municipality"),
-    ):
-        related = [] if kind == "municipality" else ["municipality"]
-        candidates = list(
-            _without_boundaries(model.objects.select_related(*related), *related).filter(
-                name__iexact=name, centroid_lat__isnull=False
-            )
-        )
-        if not candidates:
-            continue
-
-        # The same name exists in several municipalities ("Centrum"): prefer the one where the
-        # directory has data, then the most populous.
-        def weight(area, kind=kind):
-            municipality = area if kind == "municipality" else area.municipality
-            return (_has_directory(municipality.code), area.residents or 0)
-
-        return _area_place(max(candidates, key=weight), kind)
-    return None
+    hood, district, municipality = (
+        model._meta.db_table for model in (Neighbourhood, District, Municipality)
+    )
+    columns = "a.code, a.name, a.centroid_lat, a.centroid_lon, a.residents"
+    where = "UPPER(a.name) = UPPER(%s) AND a.centroid_lat IS NOT NULL"
+    return (
+        f"SELECT 0, {columns}, m.code FROM {hood} a "  # noqa: S608 - table names, no input
+        f"JOIN {municipality} m ON m.id = a.municipality_id WHERE {where} "
+        f"UNION ALL SELECT 1, {columns}, m.code FROM {district} a "
+        f"JOIN {municipality} m ON m.id = a.municipality_id WHERE {where} "
+        f"UNION ALL SELECT 2, {columns}, a.code FROM {municipality} a WHERE {where} "
+        "ORDER BY 1, 3"
+    )
 
 
 @lru_cache(maxsize=512)
@@ -296,21 +327,27 @@ def _alias(text: str) -> Place | None:
     if entry is None:
         return None
     name, municipality_code, codes = entry
-    districts = [
-        d
-        for d in _without_boundaries(District.objects.filter(code__in=codes))
-        if d.centroid_lat is not None
-    ]
+    if not codes:
+        return None
+    # (code, latitude, longitude) by name; raw SQL: the ORM query cost ~0.5 ms to build.
+    marks = ", ".join(["%s"] * len(codes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT code, centroid_lat, centroid_lon FROM {District._meta.db_table} "  # noqa: S608
+            f"WHERE code IN ({marks}) AND centroid_lat IS NOT NULL ORDER BY name",
+            codes,
+        )
+        districts = cursor.fetchall()
     if not districts:
         return None
     return Place(
-        fmean(d.centroid_lat for d in districts),
-        fmean(d.centroid_lon for d in districts),
+        fmean(lat for _, lat, _ in districts),
+        fmean(lon for _, _, lon in districts),
         name,
         "area",
         "",
         municipality_code,
-        districts[0].code,
+        districts[0][0],
     )
 
 
