@@ -223,18 +223,29 @@ def _known(word: str) -> bool:
     if len(word) < 5 or word.isdigit():
         return True
     stemmed = stem(word)
-    return SearchTerm.objects.filter(stem__gte=stemmed, stem__lt=stemmed + "{").exists()
+    # Raw SQL: the same indexed range query as the ORM's .exists(), without ~0.3 ms of ORM.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {SearchTerm._meta.db_table} "  # noqa: S608
+            "WHERE stem >= %s AND stem < %s LIMIT 1",
+            [stemmed, stemmed + "{"],
+        )
+        return cursor.fetchone() is not None
 
 
 def _correct(word: str) -> str | None:
-    """The nearest indexed word within the allowed edit distance; ties go to the word in
-    more services, then alphabetical. PostgreSQL pre-selects candidates with pg_trgm."""
+    """The nearest indexed word within the allowed edit distance (OSA: 1 edit below 8
+    letters, else 2); ties go to the word in more services, then alphabetical. SQLite
+    compares with the vocabulary held in memory (``vocabulary.nearest``); PostgreSQL
+    pre-selects candidates with pg_trgm."""
     max_distance = 1 if len(word) < 8 else 2
+    if connection.vendor != "postgresql":
+        from socialebasis.directory import vocabulary
+
+        return vocabulary.nearest(word, max_distance)
     candidates = SearchTerm.objects.filter(
         length__gte=len(word) - max_distance, length__lte=len(word) + max_distance
-    )
-    if connection.vendor == "postgresql":
-        candidates = candidates.extra(where=["term %% %s"], params=[word])
+    ).extra(where=["term %% %s"], params=[word])
     best: tuple[int, int, str] | None = None
     for term, count in candidates.values_list("term", "doc_count").iterator(chunk_size=5000):
         distance = OSA.distance(word, term, score_cutoff=max_distance)
