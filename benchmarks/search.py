@@ -866,7 +866,11 @@ DATA_CODE = (
     "socialebasis/directory/importers/__init__.py",
     "socialebasis/directory/importers/amsterdam.py",
 )
-INDEX_CODE = ("socialebasis/directory/search_index.py", "socialebasis/lib/text.py")
+INDEX_CODE = (
+    "socialebasis/directory/search_index.py",
+    "socialebasis/directory/spatial.py",
+    "socialebasis/lib/text.py",
+)
 
 
 def _code_hash(paths: tuple[str, ...]) -> str:

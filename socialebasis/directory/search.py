@@ -23,12 +23,15 @@ text). Ties break on distance, then name.
 Place. ``near`` goes through the configured geocoder (``directory.geocoding``); or ``lat`` and
 ``lon`` are given. Hits within ``radius`` metres (default 2,000, clamped to 100..50,000) of the
 point carry ``distance_m``; services without a location whose service area covers the place
-(its whole municipality, or the place's district) are included with ``distance_m`` None.
+(its whole municipality, or the place's district) are included with ``distance_m`` None. On
+SQLite the text is matched only within the entry-id ranges of the geohash cells around the
+point (``directory.spatial``); the distance filter then decides exactly.
 
 Errors. ``SearchError(field, reason)`` for input that cannot be searched (no text, place or
 theme; coordinates out of range); ``PlaceNotFound`` (field "near") for an unknown place.
 """
 
+import heapq
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -39,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import OSA
 
+from socialebasis.directory import spatial
 from socialebasis.directory.geocoding import (
     Place,
     PlaceNotFound,
@@ -54,7 +58,7 @@ from socialebasis.directory.models import (
     SynonymGroup,
 )
 from socialebasis.directory.opening import is_open_at
-from socialebasis.lib.geo import bounding_box, haversine_m, valid_wgs84
+from socialebasis.lib.geo import EARTH_RADIUS_M, bounding_box, haversine_m, valid_wgs84
 from socialebasis.lib.text import STOPWORDS, query_words, stem, words
 
 __all__ = [
@@ -167,9 +171,10 @@ class Concept:
 
 def _synonym_groups() -> list[list[list[str]]]:
     """Every group as a list of terms, each term a list of folded words."""
+    # Ordered: when a word is in two groups the first one wins, so keep that stable.
     return [
         [words(term) for term in group.term_list() if words(term)]
-        for group in SynonymGroup.objects.all()
+        for group in SynonymGroup.objects.order_by("id")
     ]
 
 
@@ -274,16 +279,28 @@ def fts_expression(concepts: list[Concept], any_concept: bool = False) -> str:
             terms.append(f'"{stemmed}"*' if prefix and may_prefix else f'"{stemmed}"')
         return "(" + " AND ".join(terms) + ")"
 
-    parts = ["(" + " OR ".join(alternative(a, p) for a, p in c.prefixed()) + ")" for c in concepts]
+    parts = []
+    for concept in concepts:
+        alternatives = [alternative(a, p) for a, p in concept.prefixed()]
+        if len(alternatives) > 1:
+            # bm25 adds up every phrase: repeating what the user typed makes a match on it
+            # count twice, so it outranks a match on a synonym only.
+            alternatives.insert(1, alternatives[0])
+        parts.append("(" + " OR ".join(alternatives) + ")")
     return (" OR " if any_concept else " AND ").join(parts)
 
 
-def tsquery_expression(concepts: list[Concept], any_concept: bool = False) -> str:
-    """The to_tsquery('sb_dutch', ...) text. Words are [a-z0-9] only, so it is safe."""
+def tsquery_expression(
+    concepts: list[Concept], any_concept: bool = False, typed_only: bool = False
+) -> str:
+    """The to_tsquery('sb_dutch', ...) text. Words are [a-z0-9] only, so it is safe.
+    ``typed_only``: only what the user typed, any of it (no synonyms), for ranking."""
 
     def alternative(alt: list[str], may_prefix: bool) -> str:
         return "(" + " & ".join(f"{w}:*" if may_prefix and _prefix(w)[1] else w for w in alt) + ")"
 
+    if typed_only:
+        return " | ".join(alternative(c.alternatives[0], True) for c in concepts)
     parts = ["(" + " | ".join(alternative(a, p) for a, p in c.prefixed()) + ")" for c in concepts]
     return (" | " if any_concept else " & ").join(parts)
 
@@ -356,33 +373,57 @@ _COLUMNS = "e.id, e.latitude, e.longitude, e.sort_name"
 def _candidates(concepts, params, place, radius, any_concept=False) -> list[tuple]:
     """Rows (entry id, latitude, longitude, sort name, rank) matching text and filters."""
     where, args = _filters(params, place, radius)
+    # SQL text from constants only; every value is a parameter.
+    if not concepts:
+        select = f"SELECT {_COLUMNS}, 0.0 FROM directory_searchentry e WHERE 1 = 1"  # noqa: S608
+        row_id = "e.id"
+    elif connection.vendor == "sqlite":
+        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+        select = (
+            f"SELECT {_COLUMNS}, -bm25(directory_search_fts, {weights}) "  # noqa: S608
+            "FROM directory_search_fts JOIN directory_searchentry e "
+            "ON e.id = directory_search_fts.rowid WHERE directory_search_fts MATCH %s"
+        )
+        args = [fts_expression(concepts, any_concept), *args]
+        row_id = "directory_search_fts.rowid"
+    else:
+        # ts_rank counts each query word once, so what the user typed is ranked a second time
+        # on its own: a match on it outranks a match on a synonym only.
+        select = (
+            f"SELECT {_COLUMNS}, ts_rank('{PG_WEIGHTS}', d.document, q.query, 1) "  # noqa: S608
+            f"+ ts_rank('{PG_WEIGHTS}', d.document, q2.typed, 1) "
+            "FROM directory_search_doc d JOIN directory_searchentry e ON e.id = d.entry_id"
+            ", to_tsquery('sb_dutch', %s) AS q(query), to_tsquery('sb_dutch', %s) AS q2(typed)"
+            " WHERE d.document @@ q.query"
+        )
+        args = [
+            tsquery_expression(concepts, any_concept),
+            tsquery_expression(concepts, typed_only=True),
+            *args,
+        ]
+    sql = " AND ".join([select, *where])
     with connection.cursor() as cursor:
-        if not concepts:
-            # SQL text from constants only; every value is a parameter.
-            sql = f"SELECT {_COLUMNS}, 0.0 FROM directory_searchentry e"  # noqa: S608
-            if where:
-                sql += " WHERE " + " AND ".join(where)
+        if place is None or connection.vendor != "sqlite":
             cursor.execute(sql, args)
-        elif connection.vendor == "sqlite":
-            weights = ", ".join(str(w) for w in FTS_WEIGHTS)
-            sql = (
-                f"SELECT {_COLUMNS}, -bm25(directory_search_fts, {weights}) "  # noqa: S608
-                "FROM directory_search_fts JOIN directory_searchentry e "
-                "ON e.id = directory_search_fts.rowid WHERE directory_search_fts MATCH %s"
-            )
-            cursor.execute(
-                " AND ".join([sql, *where]), [fts_expression(concepts, any_concept), *args]
-            )
         else:
-            sql = (
-                f"SELECT {_COLUMNS}, ts_rank('{PG_WEIGHTS}', d.document, q.query, 1) "  # noqa: S608
-                "FROM directory_search_doc d JOIN directory_searchentry e ON e.id = d.entry_id"
-                ", to_tsquery('sb_dutch', %s) AS q(query) WHERE d.document @@ q.query"
-            )
+            # Near a place, SQLite reads only the id ranges of the cells around it
+            # (directory.spatial); the filters above still decide exactly.
+            ranges = _place_ranges(place, radius)
+            part = f"{sql} AND {row_id} BETWEEN %s AND %s"
             cursor.execute(
-                " AND ".join([sql, *where]), [tsquery_expression(concepts, any_concept), *args]
+                " UNION ALL ".join([part] * len(ranges)),
+                [value for low, high in ranges for value in (*args, low, high)],
             )
         return cursor.fetchall()
+
+
+def _place_ranges(place: Place, radius: int) -> list[tuple[int, int]]:
+    """Entry-id ranges (SQLite) that can hold hits near ``place``: its surrounding cells, and
+    the entries without a location when the place lies in a municipality."""
+    ranges = spatial.id_ranges(place.lat, place.lon, radius)
+    if place.municipality_code:
+        ranges.insert(0, spatial.municipality_range(place.municipality_code))
+    return ranges
 
 
 # ---------------------------------------------------------------- the search
@@ -450,13 +491,17 @@ def search(params: SearchParams, *, now: datetime | None = None) -> SearchRespon
     if not rows and len(concepts) > 1:
         rows = _candidates(concepts, params, place, radius, any_concept=True)
         relaxed = bool(rows)
-    ranked = _rank(rows, params, place, radius, bool(concepts))
-    if params.open_now:
-        ranked = _open_now(ranked, now or timezone.now())
     start = (params.page - 1) * params.page_size
+    if params.open_now:  # the filter runs on every hit, so all are ordered
+        ranked, _total = _rank(rows, params, place, radius, bool(concepts))
+        ranked = _open_now(ranked, now or timezone.now())
+        total = len(ranked)
+    else:
+        needed = start + params.page_size
+        ranked, total = _rank(rows, params, place, radius, bool(concepts), needed)
     page = ranked[start : start + params.page_size]
     return SearchResponse(
-        params, _load_hits(page), len(ranked), place, relaxed, corrections, synonyms_used
+        params, _load_hits(page), total, place, relaxed, corrections, synonyms_used
     )
 
 
@@ -469,14 +514,19 @@ def proximity(distance_m: float | None, radius_m: int) -> float:
     return 1.0 - PROXIMITY_WEIGHT * min(distance_m, radius_m) / radius_m
 
 
-def _rank(rows, params, place, radius, has_text) -> list[tuple]:
-    """(entry id, distance or None, score 0..1, sort name), in the requested order."""
+def _rank(
+    rows, params, place, radius, has_text, needed: int | None = None
+) -> tuple[list[tuple], int]:
+    """The hits as (entry id, distance or None, score 0..1, sort name) in the requested order,
+    and how many there are. Only the first ``needed`` hits are ordered and returned when given
+    (a page needs no more); None orders them all."""
     top = max((r[4] for r in rows), default=0.0) or 1.0
+    distance_to = _distance_from(place) if place is not None else None
     ranked = []
     for entry_id, lat, lon, sort_name, rank in rows:
         distance = None
-        if place is not None and lat is not None:
-            distance = haversine_m(place.lat, place.lon, lat, lon)
+        if distance_to is not None and lat is not None:
+            distance = distance_to(lat, lon)
             if distance > radius:
                 continue
         score = max(0.0, rank / top) if has_text else 0.0
@@ -493,8 +543,25 @@ def _rank(rows, params, place, radius, has_text) -> list[tuple]:
         "distance": lambda r: (r[1] if r[1] is not None else far, -r[2], r[3], r[0]),
         "name": lambda r: (r[3], r[1] if r[1] is not None else far, r[0]),
     }
+    if needed is not None and needed < len(ranked):
+        return heapq.nsmallest(needed, ranked, key=keys[sort]), len(ranked)
     ranked.sort(key=keys[sort])
-    return ranked
+    return ranked, len(ranked)
+
+
+def _distance_from(place: Place):
+    """``haversine_m`` from the place, with its trigonometry done once (metres)."""
+    lat0, lon0 = math.radians(place.lat), math.radians(place.lon)
+    cos0 = math.cos(lat0)
+    sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
+    diameter = 2 * EARTH_RADIUS_M
+
+    def distance(lat: float, lon: float) -> float:
+        lat1 = radians(lat)
+        a = sin((lat1 - lat0) / 2) ** 2 + cos0 * cos(lat1) * sin((radians(lon) - lon0) / 2) ** 2
+        return diameter * asin(min(1.0, sqrt(a)))
+
+    return distance
 
 
 def _open_now(ranked: list[tuple], now: datetime) -> list[tuple]:
@@ -531,11 +598,34 @@ def _open_now(ranked: list[tuple], now: datetime) -> list[tuple]:
     return kept
 
 
+# The fields of a hit's objects that results use; others load on access (one query each).
+HIT_FIELDS = (
+    "id",
+    "service__id",
+    "service__name",
+    "service__description",
+    "service__organization__id",
+    "service__organization__name",
+    "service__organization__kind",
+    "service__municipality__id",
+    "service__municipality__code",
+    "service__municipality__name",
+    "location__id",
+    "location__name",
+    "location__latitude",
+    "location__longitude",
+    "service_at_location__id",
+)
+
+
 def _load_hits(page: list[tuple]) -> list[SearchHit]:
     entries = (
         SearchEntry.objects.filter(id__in=[r[0] for r in page])
-        .select_related("service__organization", "location__neighbourhood", "service_at_location")
-        .defer("location__neighbourhood__geometry")  # boundaries are large; hits never need them
+        .select_related(
+            "service__organization", "service__municipality", "location", "service_at_location"
+        )
+        # Only what a result shows (pages, API, CLI): wide HSDS rows cost milliseconds to load.
+        .only(*HIT_FIELDS)
         .prefetch_related(Prefetch("location__addresses", queryset=Address.objects.all()))
     )
     by_id = {e.id: e for e in entries}

@@ -1,10 +1,12 @@
 """The search index: one ``SearchEntry`` per service at a location (or per service without
 one), a full-text document per entry, and the vocabulary of stems for typo tolerance.
 
-SQLite: ``directory_search_fts`` (FTS5) holds Python-stemmed text in three columns
-(name, keywords, body). PostgreSQL: ``directory_search_doc`` holds a tsvector built by the
-``sb_dutch`` configuration (unaccent + Dutch Snowball) with weights A (name), B (keywords),
-C (body) and D (compound parts). Both get the same compound parts (``lib.text``).
+SQLite: ``directory_search_fts`` (FTS5, with prefix indexes for 4 to 10 characters) holds
+Python-stemmed text in three columns (name, keywords, body); entry ids, which are its rowids,
+are spatial (``directory.spatial``), so a search near a place reads only nearby rowid ranges.
+PostgreSQL: ``directory_search_doc`` holds a tsvector built by the ``sb_dutch`` configuration
+(unaccent + Dutch Snowball) with weights A (name), B (keywords), C (body) and D (compound
+parts). Both get the same compound parts (``lib.text``).
 
 ``rebuild_search_index()`` rebuilds everything in one transaction (readers see the old index
 until it commits); ``reindex_services(ids)`` refreshes the entries of some services, e.g.
@@ -17,7 +19,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db import connection, transaction
+from django.db.models import Max
 
+from socialebasis.directory import vocabulary as memory_vocabulary
 from socialebasis.directory.constants import ServiceStatus
 from socialebasis.directory.models import (
     Accessibility,
@@ -31,6 +35,7 @@ from socialebasis.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from socialebasis.directory.spatial import IdAllocator
 from socialebasis.lib.text import MIN_PART, CompoundSplitter, stem, vocabulary, words
 
 BATCH = 2000
@@ -55,9 +60,10 @@ def rebuild_search_index() -> int:
     with transaction.atomic():
         _clear(None)
         count = _index(
+            _allocator(fresh=True),
             Service.objects.exclude(status=ServiceStatus.DEFUNCT).exclude(
                 status=ServiceStatus.INACTIVE
-            )
+            ),
         )
         _rebuild_vocabulary()
     return count
@@ -75,9 +81,10 @@ def reindex_services(service_ids: Iterable[UUID]) -> int:
     with transaction.atomic():
         _clear(ids)
         count = _index(
+            _allocator(fresh=False),
             Service.objects.filter(id__in=ids).exclude(
                 status__in=[ServiceStatus.DEFUNCT, ServiceStatus.INACTIVE]
-            )
+            ),
         )
         _rebuild_vocabulary()
     return count
@@ -106,7 +113,23 @@ def _clear(service_ids: list[UUID] | None) -> None:
     entries.delete()
 
 
-def _index(services) -> int:
+def _allocator(fresh: bool) -> IdAllocator | None:
+    """Spatial ids on SQLite (``directory.spatial``); sequence ids on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        return None
+    if fresh:
+        return IdAllocator()
+
+    def highest(id_range: tuple[int, int]) -> int | None:
+        # The write transaction (SQLite: BEGIN IMMEDIATE) holds the database lock, so no other
+        # writer can take the same number between this read and our insert.
+        entries = SearchEntry.objects.filter(id__range=id_range)
+        return entries.aggregate(highest=Max("id"))["highest"]
+
+    return IdAllocator(highest)
+
+
+def _index(allocator: IdAllocator | None, services) -> int:
     services = (
         services.select_related("organization", "municipality")
         .defer("municipality__geometry")
@@ -118,10 +141,10 @@ def _index(services) -> int:
     for service in services.iterator(chunk_size=BATCH):
         batch.append(service)
         if len(batch) >= BATCH:
-            total += _index_batch(batch, lexicon)
+            total += _index_batch(batch, lexicon, allocator)
             batch = []
     if batch:
-        total += _index_batch(batch, lexicon)
+        total += _index_batch(batch, lexicon, allocator)
     return total
 
 
@@ -135,7 +158,9 @@ def _lexicon() -> CompoundSplitter:
     return CompoundSplitter(vocabulary(texts))
 
 
-def _index_batch(services: list[Service], lexicon: CompoundSplitter) -> int:
+def _index_batch(
+    services: list[Service], lexicon: CompoundSplitter, allocator: IdAllocator | None
+) -> int:
     ids = [s.id for s in services]
     sals = defaultdict(list)
     for sal in (
@@ -205,6 +230,9 @@ def _index_batch(services: list[Service], lexicon: CompoundSplitter) -> int:
                 SearchEntry(**base, municipality_code=municipality, area_codes=area_codes)
             )
             documents.append(_document(service, term_names, None))
+    if allocator is not None:
+        for entry in entries:
+            entry.id = allocator.allocate(entry.latitude, entry.longitude, entry.municipality_code)
     SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
     _write_documents(entries, documents, lexicon)
     return len(entries)
@@ -323,3 +351,5 @@ def _rebuild_vocabulary() -> None:
         ],
         batch_size=BATCH,
     )
+    memory_vocabulary.invalidate()  # processes reload their copy for typo correction
+
