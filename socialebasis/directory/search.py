@@ -37,12 +37,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import OSA
 
-from socialebasis.directory import spatial
+from socialebasis.directory import hits, spatial
 from socialebasis.directory.geocoding import (
     Place,
     PlaceNotFound,
@@ -51,7 +50,6 @@ from socialebasis.directory.geocoding import (
     get_geocoder,
 )
 from socialebasis.directory.models import (
-    Address,
     Schedule,
     SearchEntry,
     SearchTerm,
@@ -215,10 +213,14 @@ def analyse_query(q: str) -> tuple[list[Concept], dict[str, str], list[str]]:
 
 def _concept_from_group(term: list[str], group: list[list[str]], used: list[str]) -> Concept:
     alternatives = [term]
+    typed_stem, typed_prefix = _prefix(term[0]) if len(term) == 1 else ("", False)
     for other in group:
         if other != term:
-            alternatives.append(other)
             used.append(" ".join(other))
+            # A synonym whose stem starts with the typed word's is matched by its prefix
+            # already; another alternative would only make bm25 slower.
+            if not (typed_prefix and len(other) == 1 and stem(other[0]).startswith(typed_stem)):
+                alternatives.append(other)
     return Concept([[w for w in alt if w not in STOPWORDS] or alt for alt in alternatives])
 
 
@@ -598,46 +600,10 @@ def _open_now(ranked: list[tuple], now: datetime) -> list[tuple]:
     return kept
 
 
-# The fields of a hit's objects that results use; others load on access (one query each).
-HIT_FIELDS = (
-    "id",
-    "service__id",
-    "service__name",
-    "service__description",
-    "service__organization__id",
-    "service__organization__name",
-    "service__organization__kind",
-    "service__municipality__id",
-    "service__municipality__code",
-    "service__municipality__name",
-    "location__id",
-    "location__name",
-    "location__latitude",
-    "location__longitude",
-    "service_at_location__id",
-)
-
-
 def _load_hits(page: list[tuple]) -> list[SearchHit]:
-    entries = (
-        SearchEntry.objects.filter(id__in=[r[0] for r in page])
-        .select_related(
-            "service__organization", "service__municipality", "location", "service_at_location"
-        )
-        # Only what a result shows (pages, API, CLI): wide HSDS rows cost milliseconds to load.
-        .only(*HIT_FIELDS)
-        .prefetch_related(Prefetch("location__addresses", queryset=Address.objects.all()))
-    )
-    by_id = {e.id: e for e in entries}
+    objects = hits.load([r[0] for r in page])
     return [
-        SearchHit(
-            by_id[r[0]].service,
-            by_id[r[0]].location,
-            by_id[r[0]].service_at_location,
-            r[1],
-            r[2],
-            r[0],
-        )
-        for r in page
-        if r[0] in by_id
+        SearchHit(*objects[entry_id], distance, score, entry_id)
+        for entry_id, distance, score, _name in page
+        if entry_id in objects
     ]
