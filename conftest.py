@@ -23,13 +23,20 @@ def _per_test_cache(settings):
 
     Production uses a shared cache (database or Redis, ``SB_CACHE_URL``); in a test process
     memory is shared enough, keeps the API's query counts free of cache queries, and is
-    emptied here so that counters never leak from one test into the next.
+    emptied here so that counters never leak from one test into the next; so are the
+    geocoder's per-process memos.
     ``socialebasis/security/tests`` checks the database cache itself.
     """
     from django.core.cache import cache
 
+    from socialebasis.directory import geocoding
+
     settings.CACHES = TEST_CACHES
     cache.clear()
+    # The geocoder memoises per process what the database holds (which municipalities have a
+    # directory, the area aliases); a test's rolled-back data must not decide the next test's.
+    geocoding._has_directory.cache_clear()
+    geocoding._aliases.cache_clear()
     yield
     cache.clear()
 
