@@ -9,6 +9,7 @@ loaded are deferred, so any other field still loads on access (one query), never
 """
 
 import uuid
+from functools import cache
 
 from django.db import connection
 
@@ -111,17 +112,13 @@ def _python_value(model, name, value):
     return value
 
 
-_UUIDS: dict[type, frozenset[str]] = {}
-
-
+@cache
 def _uuid_attnames(model) -> frozenset[str]:
-    if model not in _UUIDS:
-        _UUIDS[model] = frozenset(
-            f.attname
-            for f in model._meta.concrete_fields
-            if (f.target_field if f.is_relation else f).get_internal_type() == "UUIDField"
-        )
-    return _UUIDS[model]
+    return frozenset(
+        f.attname
+        for f in model._meta.concrete_fields
+        if (f.target_field if f.is_relation else f).get_internal_type() == "UUIDField"
+    )
 
 
 def _db_uuid(value: uuid.UUID):

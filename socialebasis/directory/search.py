@@ -56,7 +56,7 @@ from socialebasis.directory.models import (
     SynonymGroup,
 )
 from socialebasis.directory.opening import is_open_at
-from socialebasis.lib.geo import EARTH_RADIUS_M, bounding_box, haversine_m, valid_wgs84
+from socialebasis.lib.geo import bounding_box, haversine_m, valid_wgs84
 from socialebasis.lib.text import STOPWORDS, query_words, stem, words
 
 __all__ = [
@@ -523,12 +523,11 @@ def _rank(
     and how many there are. Only the first ``needed`` hits are ordered and returned when given
     (a page needs no more); None orders them all."""
     top = max((r[4] for r in rows), default=0.0) or 1.0
-    distance_to = _distance_from(place) if place is not None else None
     ranked = []
     for entry_id, lat, lon, sort_name, rank in rows:
         distance = None
-        if distance_to is not None and lat is not None:
-            distance = distance_to(lat, lon)
+        if place is not None and lat is not None:
+            distance = haversine_m(place.lat, place.lon, lat, lon)
             if distance > radius:
                 continue
         score = max(0.0, rank / top) if has_text else 0.0
@@ -549,21 +548,6 @@ def _rank(
         return heapq.nsmallest(needed, ranked, key=keys[sort]), len(ranked)
     ranked.sort(key=keys[sort])
     return ranked, len(ranked)
-
-
-def _distance_from(place: Place):
-    """``haversine_m`` from the place, with its trigonometry done once (metres)."""
-    lat0, lon0 = math.radians(place.lat), math.radians(place.lon)
-    cos0 = math.cos(lat0)
-    sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
-    diameter = 2 * EARTH_RADIUS_M
-
-    def distance(lat: float, lon: float) -> float:
-        lat1 = radians(lat)
-        a = sin((lat1 - lat0) / 2) ** 2 + cos0 * cos(lat1) * sin((radians(lon) - lon0) / 2) ** 2
-        return diameter * asin(min(1.0, sqrt(a)))
-
-    return distance
 
 
 def _open_now(ranked: list[tuple], now: datetime) -> list[tuple]:
