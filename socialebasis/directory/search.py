@@ -24,8 +24,12 @@ Place. ``near`` goes through the configured geocoder (``directory.geocoding``); 
 ``lon`` are given. Hits within ``radius`` metres (default 2,000, clamped to 100..50,000) of the
 point carry ``distance_m``; services without a location whose service area covers the place
 (its whole municipality, or the place's district) are included with ``distance_m`` None. On
-SQLite the text is matched only within the entry-id ranges of the geohash cells around the
-point (``directory.spatial``); the distance filter then decides exactly.
+SQLite the text is matched only within the entry-id ranges of a few coarse geohash cells
+around the point, and only rows in the fine cells that touch the circle are ranked
+(``directory.spatial``). Without other filters the matches are not joined to their entries
+in SQL: their coordinates come from memory (``directory.points``). Distances, the radius cut
+and scores are computed over NumPy arrays, and the rows that can make the page again with
+``math``, so the result is exactly that of the formulas (``_rank``).
 
 Errors. ``SearchError(field, reason)`` for input that cannot be searched (no text, place or
 theme; coordinates out of range); ``PlaceNotFound`` (field "near") for an unknown place.
@@ -35,13 +39,15 @@ import heapq
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
+import numpy as np
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import OSA
 
-from socialebasis.directory import hits, spatial
+from socialebasis.directory import hits, points, spatial
 from socialebasis.directory.geocoding import (
     Place,
     PlaceNotFound,
@@ -56,7 +62,7 @@ from socialebasis.directory.models import (
     SynonymGroup,
 )
 from socialebasis.directory.opening import is_open_at
-from socialebasis.lib.geo import bounding_box, haversine_m, valid_wgs84
+from socialebasis.lib.geo import bounding_box, haversine_m, haversine_m_array, valid_wgs84
 from socialebasis.lib.text import STOPWORDS, query_words, stem, words
 
 __all__ = [
@@ -78,6 +84,7 @@ RADIUS_MIN = 100
 RADIUS_MAX = 50_000
 SORTS = ("relevance", "distance", "name")
 FTS_WEIGHTS = (10.0, 4.0, 1.0)
+_WEIGHTS = ", ".join(str(w) for w in FTS_WEIGHTS)
 PROXIMITY_WEIGHT = 0.5
 PG_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A
 
@@ -370,24 +377,63 @@ def _service_area_args(municipality_code: str, district_code: str) -> list[str]:
 
 
 _COLUMNS = "e.id, e.latitude, e.longitude, e.sort_name"
+_FTS = "directory_search_fts"
 
 
-def _candidates(concepts, params, place, radius, any_concept=False) -> list[tuple]:
-    """Rows (entry id, latitude, longitude, sort name, rank) matching text and filters."""
+@dataclass
+class Matches:
+    """Candidate hits as parallel arrays: entry ids (int64), latitudes and longitudes (float64
+    WGS84 degrees, NaN for no location), sort names (object) and text ranks (float64, higher
+    is better; 0 without text)."""
+
+    ids: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    name: np.ndarray
+    rank: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple]) -> "Matches":
+        """From (entry id, latitude, longitude, sort name, rank) rows."""
+        names = np.empty(len(rows), dtype=object)
+        names[:] = [row[3] for row in rows]
+        return cls(
+            np.fromiter((row[0] for row in rows), np.int64, len(rows)),
+            np.array([row[1] for row in rows], dtype=np.float64),  # None becomes NaN
+            np.array([row[2] for row in rows], dtype=np.float64),
+            names,
+            np.array([row[4] for row in rows], dtype=np.float64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def take(self, which: np.ndarray) -> "Matches":
+        """The matches at these positions (or where this boolean mask is true)."""
+        return Matches(*(field[which] for field in self._fields()))
+
+    def concat(self, other: "Matches") -> "Matches":
+        return Matches(
+            *(np.concatenate(pair) for pair in zip(self._fields(), other._fields(), strict=True))
+        )
+
+    def _fields(self) -> tuple[np.ndarray, ...]:
+        return self.ids, self.lat, self.lon, self.name, self.rank
+
+
+def _candidates(concepts, params, place, radius, any_concept=False) -> Matches:
+    """The entries matching text and filters, with their text rank."""
     where, args = _filters(params, place, radius)
     # SQL text from constants only; every value is a parameter.
     if not concepts:
         select = f"SELECT {_COLUMNS}, 0.0 FROM directory_searchentry e WHERE 1 = 1"  # noqa: S608
-        row_id = "e.id"
     elif connection.vendor == "sqlite":
-        weights = ", ".join(str(w) for w in FTS_WEIGHTS)
         select = (
-            f"SELECT {_COLUMNS}, -bm25(directory_search_fts, {weights}) "  # noqa: S608
-            "FROM directory_search_fts JOIN directory_searchentry e "
-            "ON e.id = directory_search_fts.rowid WHERE directory_search_fts MATCH %s"
+            f"SELECT {_COLUMNS}, -bm25({_FTS}, {_WEIGHTS}) "  # noqa: S608
+            f"FROM {_FTS} JOIN directory_searchentry e ON e.id = {_FTS}.rowid "
+            f"WHERE {_FTS} MATCH %s"
         )
         args = [fts_expression(concepts, any_concept), *args]
-        row_id = "directory_search_fts.rowid"
     else:
         # ts_rank counts each query word once, so what the user typed is ranked a second time
         # on its own: a match on it outranks a match on a synonym only.
@@ -404,28 +450,58 @@ def _candidates(concepts, params, place, radius, any_concept=False) -> list[tupl
             *args,
         ]
     sql = " AND ".join([select, *where])
-    with connection.cursor() as cursor:
-        if place is None or connection.vendor != "sqlite":
-            cursor.execute(sql, args)
-        else:
-            # Near a place, SQLite reads only the id ranges of the cells around it
-            # (directory.spatial); the filters above still decide exactly.
-            ranges = _place_ranges(place, radius)
-            part = f"{sql} AND {row_id} BETWEEN %s AND %s"
-            cursor.execute(
-                " UNION ALL ".join([part] * len(ranges)),
-                [value for low, high in ranges for value in (*args, low, high)],
-            )
-        return cursor.fetchall()
-
-
-def _place_ranges(place: Place, radius: int) -> list[tuple[int, int]]:
-    """Entry-id ranges (SQLite) that can hold hits near ``place``: its surrounding cells, and
-    the entries without a location when the place lies in a municipality."""
+    if place is None or connection.vendor != "sqlite":
+        return Matches.from_rows(_fetch(sql, args))
+    # Near a place, SQLite reads only the id ranges of the cells around it
+    # (directory.spatial); the filters above still decide exactly.
+    row_id = f"{_FTS}.rowid" if concepts else "e.id"
+    in_range = f"{sql} AND {row_id} BETWEEN %s AND %s"
+    parts: list[tuple[str, list]] = []
+    if place.municipality_code:  # the location-less entries of the municipality
+        parts.append((in_range, [*args, *spatial.municipality_range(place.municipality_code)]))
     ranges = spatial.id_ranges(place.lat, place.lon, radius)
-    if place.municipality_code:
-        ranges.insert(0, spatial.municipality_range(place.municipality_code))
-    return ranges
+    cells = spatial.circle_cells(place.lat, place.lon, radius) if concepts else None
+    located = Matches.from_rows([])
+    if concepts and len(where) == 1:  # no filter but the place: no join, see _fts_near
+        located = _fts_near(args[0], ranges, cells)
+    else:
+        parts += [(in_range + _cell_filter(row_id, cells), [*args, *r]) for r in ranges]
+    if parts:
+        rows = _fetch(" UNION ALL ".join(p for p, _ in parts), [v for _, a in parts for v in a])
+        located = Matches.from_rows(rows).concat(located)
+    return located
+
+
+def _fts_near(expression: str, ranges: list[tuple[int, int]], cells: list[int] | None) -> Matches:
+    """Text matches with a location near a place, from FTS5 alone: ids and bm25 ranks from
+    SQL, coordinates from memory (``directory.points``). Joining each match to its entry
+    row in SQL cost more than the rest of the query."""
+    part = (
+        f"SELECT rowid, -bm25({_FTS}, {_WEIGHTS}) FROM {_FTS} "  # noqa: S608
+        f"WHERE {_FTS} MATCH %s AND rowid BETWEEN %s AND %s{_cell_filter('rowid', cells)}"
+    )
+    rows = _fetch(
+        " UNION ALL ".join([part] * len(ranges)),
+        [value for low, high in ranges for value in (expression, low, high)],
+    )
+    ids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
+    found, known = points.lookup(ids)
+    ranks = np.fromiter((row[1] for row in rows), np.float64, len(rows))
+    return Matches(found.ids, found.lat, found.lon, found.name, ranks).take(known)
+
+
+def _cell_filter(row_id: str, cells: list[int] | None) -> str:
+    """SQL keeping the rows in the given precision-6 cells (none: every row). The cells are
+    integers of our own, so they are written into the SQL."""
+    if cells is None:
+        return ""
+    return f" AND ({row_id} >> {spatial.SEQUENCE_BITS}) IN ({', '.join(map(str, cells))})"
+
+
+def _fetch(sql: str, args: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return cursor.fetchall()
 
 
 # ---------------------------------------------------------------- the search
@@ -488,19 +564,19 @@ def search(params: SearchParams, *, now: datetime | None = None) -> SearchRespon
     concepts, corrections, synonyms_used = analyse_query(params.q)
     if params.q.strip() and not concepts and not (place or params.theme or params.area):
         raise SearchError("q", _("Uw zoekvraag bevat geen zoekwoorden."))
-    rows = _candidates(concepts, params, place, radius)
+    matches = _candidates(concepts, params, place, radius)
     relaxed = False
-    if not rows and len(concepts) > 1:
-        rows = _candidates(concepts, params, place, radius, any_concept=True)
-        relaxed = bool(rows)
+    if not len(matches) and len(concepts) > 1:
+        matches = _candidates(concepts, params, place, radius, any_concept=True)
+        relaxed = bool(len(matches))
     start = (params.page - 1) * params.page_size
     if params.open_now:  # the filter runs on every hit, so all are ordered
-        ranked, _total = _rank(rows, params, place, radius, bool(concepts))
+        ranked, _total = _rank(matches, params, place, radius, bool(concepts))
         ranked = _open_now(ranked, now or timezone.now())
         total = len(ranked)
     else:
         needed = start + params.page_size
-        ranked, total = _rank(rows, params, place, radius, bool(concepts), needed)
+        ranked, total = _rank(matches, params, place, radius, bool(concepts), needed)
     page = ranked[start : start + params.page_size]
     return SearchResponse(
         params, _load_hits(page), total, place, relaxed, corrections, synonyms_used
@@ -517,37 +593,86 @@ def proximity(distance_m: float | None, radius_m: int) -> float:
 
 
 def _rank(
-    rows, params, place, radius, has_text, needed: int | None = None
+    matches: Matches, params, place, radius, has_text, needed: int | None = None
 ) -> tuple[list[tuple], int]:
     """The hits as (entry id, distance or None, score 0..1, sort name) in the requested order,
     and how many there are. Only the first ``needed`` hits are ordered and returned when given
-    (a page needs no more); None orders them all."""
-    top = max((r[4] for r in rows), default=0.0) or 1.0
-    ranked = []
-    for entry_id, lat, lon, sort_name, rank in rows:
-        distance = None
-        if place is not None and lat is not None:
-            distance = haversine_m(place.lat, place.lon, lat, lon)
-            if distance > radius:
-                continue
-        score = max(0.0, rank / top) if has_text else 0.0
-        if place is not None:
-            score *= proximity(distance, radius)
-        ranked.append((entry_id, distance, score, sort_name))
-    best = max((r[2] for r in ranked), default=0.0)
-    if best > 0:
-        ranked = [(e, d, score / best, n) for e, d, score, n in ranked]
+    (a page needs no more); None orders them all.
+
+    Distances, the radius cut and scores are computed over whole arrays; the rows that can
+    make the page are then scored again one by one with ``math`` (``_exact``), so the order,
+    the distances and the scores are exactly those of the formulas, not NumPy's last bits."""
+    top = float(matches.rank.max(initial=0.0)) or 1.0
+    distance = np.full(len(matches), np.inf)  # inf: no place, or no location
+    if place is not None:
+        located = np.flatnonzero(~np.isnan(matches.lat))
+        distance[located] = haversine_m_array(
+            place.lat, place.lon, matches.lat[located], matches.lon[located]
+        )
+        edge = located[np.abs(distance[located] - radius) <= 1e-6]
+        for i in edge:  # decide points on the circle with the exact formula
+            distance[i] = haversine_m(place.lat, place.lon, matches.lat[i], matches.lon[i])
+        inside = distance <= radius
+        inside[np.isnan(matches.lat)] = True  # service areas were selected by the SQL
+        matches, distance = matches.take(inside), distance[inside]
+    score = np.maximum(0.0, matches.rank / top) if has_text else np.zeros(len(matches))
+    if place is not None:
+        near = np.minimum(distance, radius)
+        factor = 1.0 - PROXIMITY_WEIGHT * near / radius  # proximity(), as arrays
+        score = score * np.where(np.isinf(distance), 1.0 - PROXIMITY_WEIGHT, factor)
+    total = len(matches)
     sort = params.sort or ("relevance" if has_text else "distance" if place else "name")
+    exact = partial(_exact, matches, place=place, radius=radius, has_text=has_text, top=top)
+    rows = exact(_candidate_rows(score, distance, sort, needed))
+    best = max((r[2] for r in exact(_best_rows(score))), default=0.0)
+    if best > 0:
+        rows = [(e, d, s / best, n) for e, d, s, n in rows]
     far = float("inf")
     keys = {
         "relevance": lambda r: (-round(r[2], 6), r[1] if r[1] is not None else far, r[3], r[0]),
         "distance": lambda r: (r[1] if r[1] is not None else far, -r[2], r[3], r[0]),
         "name": lambda r: (r[3], r[1] if r[1] is not None else far, r[0]),
     }
-    if needed is not None and needed < len(ranked):
-        return heapq.nsmallest(needed, ranked, key=keys[sort]), len(ranked)
-    ranked.sort(key=keys[sort])
-    return ranked, len(ranked)
+    if needed is not None and needed < len(rows):
+        return heapq.nsmallest(needed, rows, key=keys[sort]), total
+    rows.sort(key=keys[sort])
+    return rows, total
+
+
+def _candidate_rows(score, distance, sort, needed) -> np.ndarray:
+    """Positions of the rows that can be among the first ``needed`` in ``sort`` order: those
+    within 2e-6 of the needed-th score (relevance, whose key rounds to 6 decimals) or 1e-6 m
+    of its distance; all rows for sorting by name, or when all are needed."""
+    if needed is None or needed >= len(score) or sort == "name":
+        return np.arange(len(score))
+    if sort == "relevance":
+        threshold = np.partition(score, len(score) - needed)[len(score) - needed]
+        return np.flatnonzero(score >= threshold - 2e-6 * max(score.max(), 1e-300))
+    threshold = np.partition(distance, needed - 1)[needed - 1]
+    return np.flatnonzero(distance <= threshold + 1e-6)
+
+
+def _best_rows(score: np.ndarray) -> np.ndarray:
+    """Positions of the rows that can hold the highest score."""
+    if not len(score):
+        return np.arange(0)
+    return np.flatnonzero(score >= score.max() * (1 - 1e-9))
+
+
+def _exact(matches, positions, place, radius, has_text, top) -> list[tuple]:
+    """(entry id, distance or None, score before normalising, sort name) of these rows,
+    computed with ``math`` as the docstrings of ``proximity`` and ``haversine_m`` say."""
+    rows = []
+    for i in positions.tolist():
+        lat = float(matches.lat[i])
+        distance = None
+        if place is not None and not math.isnan(lat):
+            distance = haversine_m(place.lat, place.lon, lat, float(matches.lon[i]))
+        score = max(0.0, float(matches.rank[i]) / top) if has_text else 0.0
+        if place is not None:
+            score *= proximity(distance, radius)
+        rows.append((int(matches.ids[i]), distance, score, matches.name[i]))
+    return rows
 
 
 def _open_now(ranked: list[tuple], now: datetime) -> list[tuple]:

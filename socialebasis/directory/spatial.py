@@ -20,16 +20,21 @@ Ids stay below 2**52, so they survive JSON and JavaScript numbers. A cell holds 
 (latitude, longitude) index instead.
 """
 
+import math
 from collections.abc import Iterable
 
 import pygeohash
 
-from socialebasis.lib.geo import bounding_box, valid_wgs84
+from socialebasis.lib.geo import bounding_box, haversine_m, valid_wgs84
 
 KEY_PRECISION = 6
 SEQUENCE_BITS = 22
 MAX_SEQUENCE = (1 << SEQUENCE_BITS) - 1
 MAX_CELLS = 4  # cells per place search: each range costs FTS5 a setup (measured: 4 was best)
+MAX_FILTER_CELLS = 2048  # beyond this a cell filter costs more than it saves
+# A precision-6 cell spans 15 bits of longitude and 15 of latitude.
+_LON_STEP = 360.0 / (1 << 15)
+_LAT_STEP = 180.0 / (1 << 15)
 _BASE32 = {c: i for i, c in enumerate("0123456789bcdefghjkmnpqrstuvwxyz")}
 
 
@@ -77,6 +82,47 @@ def id_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[int, int]]:
             break
     shift = 5 * (KEY_PRECISION - precision) + SEQUENCE_BITS
     return _merge((geohash_int(c) << shift, ((geohash_int(c) + 1) << shift) - 1) for c in cells)
+
+
+def circle_cells(lat: float, lon: float, radius_m: float) -> list[int] | None:
+    """The precision-6 cells (as ``cell_of`` numbers) that hold some point within ``radius_m``
+    metres of the centre (WGS84 degrees), sorted; None when there would be more than
+    ``MAX_FILTER_CELLS`` (a radius of more than about 15 km).
+
+    A search filters the rows of its few coarse ``id_ranges`` with these (``id >> 22``), so
+    that FTS5 ranks only rows near the circle: around a point in Amsterdam, 2 km, the four
+    coarse cells hold 7,936 matches of "eenzaam" and the fine cells 2,900, of 2,360 within
+    the radius. A cell is kept when the point of its (closed) rectangle nearest to the centre
+    is within the radius plus 0.1 % and 1 m, a margin for the sphere: no cell holding a point
+    within the radius is ever left out (hypothesis-tested)."""
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_m)
+    # One cell of padding on each side: boundary points may be encoded into either cell.
+    lat_lo = max(0, math.floor((max(min_lat, -90.0) + 90.0) / _LAT_STEP) - 1)
+    lat_hi = min((1 << 15) - 1, math.floor((min(max_lat, 90.0) + 90.0) / _LAT_STEP) + 1)
+    lon_lo = max(0, math.floor((max(min_lon, -180.0) + 180.0) / _LON_STEP) - 1)
+    lon_hi = min((1 << 15) - 1, math.floor((min(max_lon, 180.0) + 180.0) / _LON_STEP) + 1)
+    if (lat_hi - lat_lo + 1) * (lon_hi - lon_lo + 1) > 4 * MAX_FILTER_CELLS:
+        return None
+    reach = radius_m * 1.001 + 1.0
+    cells = []
+    for j in range(lat_lo, lat_hi + 1):
+        south = j * _LAT_STEP - 90.0
+        nearest_lat = min(max(lat, south), south + _LAT_STEP)
+        for i in range(lon_lo, lon_hi + 1):
+            west = i * _LON_STEP - 180.0
+            nearest_lon = min(max(lon, west), west + _LON_STEP)
+            if haversine_m(lat, lon, nearest_lat, nearest_lon) <= reach:
+                cells.append(_spread(i) << 1 | _spread(j))
+    return sorted(cells) if len(cells) <= MAX_FILTER_CELLS else None
+
+
+def _spread(value: int) -> int:
+    """The bits of a 15-bit number at the even positions of a 30-bit one: the geohash
+    interleaving (a precision-6 geohash is, from its top bit, lon, lat, lon, lat, ...)."""
+    value = (value | value << 8) & 0x00FF00FF
+    value = (value | value << 4) & 0x0F0F0F0F
+    value = (value | value << 2) & 0x33333333
+    return (value | value << 1) & 0x55555555
 
 
 def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -95,10 +95,17 @@ def _generation() -> str:
     return token
 
 
+def index_key() -> tuple[str, int | None]:
+    """What changes whenever the search index is written: (the generation token in the
+    shared cache, the highest ``SearchTerm`` id). Process-memory copies of the index (this
+    vocabulary, ``directory.points``) reload when it differs from theirs."""
+    return _generation(), _highest_id()
+
+
 def _vocabulary() -> _Vocabulary:
     global _current
     # The key is read before the rows: rows loaded under a key are never older than it.
-    key = (_generation(), _highest_id())
+    key = index_key()
     current = _current
     if current is not None and current.key == key:
         return current

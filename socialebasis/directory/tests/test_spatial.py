@@ -15,7 +15,7 @@ from socialebasis.directory import spatial
 from socialebasis.directory.models import Location, Organization, SearchEntry, Service
 from socialebasis.directory.search import SearchParams, search
 from socialebasis.directory.search_index import rebuild_search_index, reindex_services
-from socialebasis.lib.geo import bounding_box, haversine_m
+from socialebasis.lib.geo import EARTH_RADIUS_M, bounding_box, haversine_m
 from socialebasis.testing import factories as f
 
 latitudes = st.floats(min_value=-80, max_value=80, allow_nan=False)
@@ -38,6 +38,44 @@ def test_every_point_of_the_box_is_in_a_range(lat, lon, radius, fx, fy):
     cell = spatial.cell_of(point_lat, point_lon)
     assert _in_ranges(cell << spatial.SEQUENCE_BITS | 1, ranges)
     assert not _in_ranges(spatial.municipality_range("GM0363")[1], ranges)
+
+
+@given(
+    lat=st.floats(min_value=-85, max_value=85, allow_nan=False),
+    lon=longitudes,
+    radius=st.integers(min_value=100, max_value=20_000),
+    bearing=st.floats(0, 2 * math.pi),
+    fraction=st.floats(0, 1),
+)
+def test_every_point_of_the_circle_is_in_a_filter_cell(lat, lon, radius, bearing, fraction):
+    cells = spatial.circle_cells(lat, lon, radius)
+    if cells is None:  # too many cells to be worth a filter: none is applied
+        assert radius > 10_000 or abs(lat) > 60  # cells narrow towards the poles
+        return
+    assert cells == sorted(cells) and len(cells) <= spatial.MAX_FILTER_CELLS
+    # A point at that bearing and distance (spherical destination formula), on the circle
+    # itself when fraction is 1.
+    angle = radius * fraction / EARTH_RADIUS_M
+    p1, l1 = math.radians(lat), math.radians(lon)
+    p2 = math.asin(
+        math.sin(p1) * math.cos(angle) + math.cos(p1) * math.sin(angle) * math.cos(bearing)
+    )
+    l2 = l1 + math.atan2(
+        math.sin(bearing) * math.sin(angle) * math.cos(p1),
+        math.cos(angle) - math.sin(p1) * math.sin(p2),
+    )
+    point = math.degrees(p2), (math.degrees(l2) + 540) % 360 - 180
+    if haversine_m(lat, lon, *point) <= radius:
+        assert spatial.cell_of(*point) in cells
+
+
+def test_filter_cells_are_geohash_cells_and_stay_near_the_circle():
+    cells = spatial.circle_cells(52.3702, 4.8952, 2000)
+    assert spatial.cell_of(52.3702, 4.8952) in cells
+    assert spatial.cell_of(52.3702, 4.8952 + 0.06) not in cells  # 4 km east
+    # 2 km around Dam square: 35-45 cells of about 0.75 by 0.61 km, not the box's ~63.
+    assert 30 <= len(cells) <= 50
+    assert spatial.circle_cells(52.3702, 4.8952, 50_000) is None
 
 
 def test_ids_fit_javascript_numbers_and_cells_do_not_overlap():
