@@ -1149,10 +1149,18 @@ class OurSearch:
         self.name = name
 
     def run(self, query: BenchQuery, page_size: int = PAGE_SIZE) -> tuple[int, list[tuple]]:
+        from socialebasis.directory.models import Service
         from socialebasis.directory.search import SearchParams, search
 
         response = search(SearchParams(**query.params, page_size=page_size))
-        return response.total, [(h.service.source, h.service.source_id) for h in response.hits]
+        # The hits carry what a results page shows; the (source, source_id) keys the quality
+        # labels use are not among those fields, so they are read in one query (timed too).
+        # Reading them from each hit cost a query per hit: 20 queries, about 5 ms per search,
+        # in the figures before 2026-11-29.
+        ids = [hit.service.id for hit in response.hits]
+        rows = Service.objects.filter(id__in=ids).values_list("id", "source", "source_id")
+        keys = {service_id: (source, source_id) for service_id, source, source_id in rows}
+        return response.total, [keys[service_id] for service_id in ids]
 
 
 @dataclass
