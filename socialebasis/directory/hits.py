@@ -99,10 +99,15 @@ def _attach_addresses(locations: list[Location]) -> None:
 def _instance(model, names, values):
     """A model instance from database values, like a queryset makes (others deferred)."""
     given = dict(zip(names, values, strict=True))
-    # from_db takes the values of the loaded fields in the model's field order.
-    ordered = [f.attname for f in model._meta.concrete_fields if f.attname in given]
+    ordered = _field_order(model, tuple(names))
     converted = [_python_value(model, name, given[name]) for name in ordered]
     return model.from_db(connection.alias, ordered, converted)
+
+
+@cache
+def _field_order(model, names: tuple[str, ...]) -> list[str]:
+    # from_db takes the values of the loaded fields in the model's field order.
+    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
 
 
 def _python_value(model, name, value):
