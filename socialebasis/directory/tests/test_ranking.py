@@ -85,9 +85,7 @@ def test_array_ranking_equals_the_row_by_row_formulas(rows, sort, near, radius, 
         lon = None if north is None else ORIGIN[1] + east / (per_degree * math.cos(0.9142))
         tuples.append((i + 1, lat, lon, name, rank))
     expected = _reference(tuples, sort, place, radius, has_text, needed)
-    got = _rank(
-        Matches.from_rows(tuples), SearchParams(sort=sort), place, radius, has_text, needed
-    )
+    got = _rank(Matches.from_rows(tuples), SearchParams(sort=sort), place, radius, has_text, needed)
     assert got == expected
 
 
