@@ -24,10 +24,11 @@ Place. ``near`` goes through the configured geocoder (``directory.geocoding``); 
 ``lon`` are given. Hits within ``radius`` metres (default 2,000, clamped to 100..50,000) of the
 point carry ``distance_m``; services without a location whose service area covers the place
 (its whole municipality, or the place's district) are included with ``distance_m`` None. On
-SQLite the text is matched only within the entry-id ranges of a few coarse geohash cells
-around the point, and only rows in the fine cells that touch the circle are ranked
-(``directory.spatial``). Without other filters the matches are not joined to their entries
-in SQL: their coordinates come from memory (``directory.points``). Distances, the radius cut
+SQLite the text is matched in one FTS5 cursor over the entry-id span of the fine geohash
+cells that touch the circle, and only rows in those cells are ranked (``directory.spatial``);
+the municipality's entries without a location are a second cursor. Without other filters the
+matches are not joined to their entries in SQL: their coordinates come from memory
+(``directory.points``). Distances, the radius cut
 and scores are computed over NumPy arrays, and the rows that can make the page again with
 ``math``, so the result is exactly that of the formulas (``_rank``).
 
@@ -493,7 +494,9 @@ def _fts_near(expression: str, ranges: list[tuple[int, int]], cells: list[int] |
     ids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
     found, known = points.lookup(ids)
     ranks = np.fromiter((row[1] for row in rows), np.float64, len(rows))
-    return Matches(found.ids, found.lat, found.lon, found.name, ranks).take(known)
+    # Entries without a location come from the municipality's range, with its area filter.
+    keep = known & ~np.isnan(found.lat)
+    return Matches(found.ids, found.lat, found.lon, found.name, ranks).take(keep)
 
 
 def _cell_filter(row_id: str, cells: list[int] | None) -> str:
@@ -659,8 +662,9 @@ def _candidate_rows(score, distance, sort, needed) -> np.ndarray:
 
 
 def _best_rows(score: np.ndarray) -> np.ndarray:
-    """Positions of the rows that can hold the highest score."""
-    if not len(score):
+    """Positions of the rows that can hold the highest score (none when every score is 0, as
+    without text)."""
+    if not len(score) or score.max() <= 0:
         return np.arange(0)
     return np.flatnonzero(score >= score.max() * (1 - 1e-9))
 
