@@ -44,6 +44,19 @@ class Points:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @classmethod
+    def from_rows(cls, rows: list[tuple]) -> "Points":
+        """From rows that start with (entry id, latitude or None, longitude or None, sort
+        name); further columns are ignored."""
+        names = np.empty(len(rows), dtype=object)
+        names[:] = [row[3] for row in rows]
+        return cls(
+            np.fromiter((row[0] for row in rows), np.int64, len(rows)),
+            np.array([row[1] for row in rows], dtype=np.float64),  # None becomes NaN
+            np.array([row[2] for row in rows], dtype=np.float64),
+            names,
+        )
+
 
 @dataclass(frozen=True)
 class _Loaded:
@@ -114,14 +127,7 @@ def _read(entry_ids: list[int] | None) -> Points:
             chunk = entry_ids[start : start + 500]
             cursor.execute(f"{sql} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
             rows += cursor.fetchall()
-    names = np.empty(len(rows), dtype=object)
-    names[:] = [row[3] for row in rows]
-    return Points(
-        np.fromiter((row[0] for row in rows), np.int64, len(rows)),
-        np.array([row[1] for row in rows], dtype=np.float64),  # None becomes NaN
-        np.array([row[2] for row in rows], dtype=np.float64),
-        names,
-    )
+    return Points.from_rows(rows)
 
 
 def _take(points: Points, positions: np.ndarray) -> Points:

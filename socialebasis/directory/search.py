@@ -396,15 +396,9 @@ class Matches:
     @classmethod
     def from_rows(cls, rows: list[tuple]) -> "Matches":
         """From (entry id, latitude, longitude, sort name, rank) rows."""
-        names = np.empty(len(rows), dtype=object)
-        names[:] = [row[3] for row in rows]
-        return cls(
-            np.fromiter((row[0] for row in rows), np.int64, len(rows)),
-            np.array([row[1] for row in rows], dtype=np.float64),  # None becomes NaN
-            np.array([row[2] for row in rows], dtype=np.float64),
-            names,
-            np.array([row[4] for row in rows], dtype=np.float64),
-        )
+        located = points.Points.from_rows(rows)
+        ranks = np.fromiter((row[4] for row in rows), np.float64, len(rows))
+        return cls(located.ids, located.lat, located.lon, located.name, ranks)
 
     def __len__(self) -> int:
         return len(self.ids)
