@@ -14,6 +14,40 @@ _AREA = re.compile(r"^(BU\d{4}[0-9A-Z]{4}|WK\d{4}[0-9A-Z]{2}|GM\d{4})$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
+_TRUE = frozenset({"true", "1", "on", "yes", "ja"})
+_FALSE = frozenset({"false", "0", "off", "no", "nee", ""})
+
+
+def _is_true(value) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE)
+
+
+class _FlagInput(forms.CheckboxInput):
+    """A checkbox whose submitted text is left to ``FlagField`` (Django's checkbox reads any
+    text but "false" as on, so ``free=0`` filtered)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=_is_true)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class FlagField(forms.BooleanField):
+    """An on/off filter: "true", "1", "on", "yes" or "ja" is on; "false", "0", "off", "no",
+    "nee", empty or absent is off (any case); anything else is an error."""
+
+    widget = _FlagInput
+
+    def to_python(self, value) -> bool:
+        if value is None or isinstance(value, bool):
+            return bool(value)
+        text = str(value).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise forms.ValidationError(_("Gebruik true of false."), code="invalid")
+
+
 class ThemeChoiceField(forms.ModelChoiceField):
     """A theme of the sb-thema taxonomy by code; sub-themes are indented in the list."""
 
@@ -71,10 +105,10 @@ class SearchForm(forms.Form):
     )
     area = forms.CharField(label=_("Gebied (CBS-code)"), required=False, max_length=10)
     age = forms.IntegerField(label=_("Leeftijd"), required=False, min_value=0, max_value=120)
-    free = forms.BooleanField(label=_("Gratis"), required=False)
-    wheelchair = forms.BooleanField(label=_("Rolstoeltoegankelijk"), required=False)
+    free = FlagField(label=_("Gratis"), required=False)
+    wheelchair = FlagField(label=_("Rolstoeltoegankelijk"), required=False)
     language = forms.CharField(label=_("Taal (bijv. nl, en, ar)"), required=False, max_length=3)
-    open_now = forms.BooleanField(label=_("Nu open"), required=False)
+    open_now = FlagField(label=_("Nu open"), required=False)
     page = forms.IntegerField(label=_("Pagina"), required=False, min_value=1, max_value=1000)
     page_size = forms.IntegerField(
         label=_("Per pagina"), required=False, min_value=1, max_value=100
@@ -94,6 +128,10 @@ class SearchForm(forms.Form):
         area = self.cleaned_data["area"].strip().upper()
         if area and not _AREA.match(area):
             raise forms.ValidationError(_("Gebruik een CBS-code: BU…, WK… of GM…."))
+        if area and not _area_exists(area):
+            raise forms.ValidationError(
+                _("Gebiedscode %(code)s is niet bekend.") % {"code": area}, code="unknown"
+            )
         return area
 
     def clean_language(self) -> str:
@@ -135,6 +173,13 @@ class SearchForm(forms.Form):
             page=data.get("page") or 1,
             page_size=data.get("page_size") or 20,
         )
+
+
+def _area_exists(code: str) -> bool:
+    from socialebasis.areas.models import District, Municipality, Neighbourhood
+
+    model = {"BU": Neighbourhood, "WK": District, "GM": Municipality}[code[:2]]
+    return model.objects.filter(code=code).exists()
 
 
 class ErrorReportForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
@@ -299,7 +300,7 @@ def search_payload(response) -> dict:
     parameters=SEARCH_PARAMETERS,
     responses={200: SearchResponseSerializer, **ERRORS},
 )
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def search_view(request):
     form = SearchForm(data=request.query_params)
     if not form.is_valid():
@@ -308,4 +309,6 @@ def search_view(request):
         response = search(form.to_params())
     except SearchError as exc:  # PlaceNotFound included
         return Response({exc.field: [exc.reason]}, status=400)
+    if response.page > response.pages:  # as the list endpoints' pagination answers
+        raise NotFound(StandardPagination.invalid_page_message)
     return Response(SearchResponseSerializer(search_payload(response)).data)

@@ -270,6 +270,9 @@ def test_writes_are_not_allowed(client, world):
         ({"q": "schuld", "lat": "95", "lon": "4"}, "lat"),
         ({"q": "schuld", "sort": "random"}, "sort"),
         ({"q": "schuld", "area": "XX123"}, "area"),
+        ({"q": "schuld", "area": "BU0363ZZ99"}, "area"),  # well formed, but no such area
+        ({"q": "schuld", "free": "maybe"}, "free"),
+        ({"q": "schuld", "open_now": "2"}, "open_now"),
         ({}, "q"),
     ],
 )
@@ -278,6 +281,54 @@ def test_search_400s_name_the_field(client, world, params, field):
     assert response.status_code == 400, response.content
     body = response.json()
     assert field in body and body[field] and all(isinstance(r, str) for r in body[field])
+
+
+def test_search_flags_read_false_as_off(client, world):
+    def count(**flags):
+        return get(client, "/api/v1/search/", q="schuld", near="1055", **flags).json()["count"]
+
+    everything = count()
+    free = count(free="true")
+    assert free < everything
+    assert count(free="1") == count(free="ja") == count(free="ON") == free
+    assert (
+        count(free="0") == count(free="false") == count(free="nee") == count(free="") == everything
+    )
+
+
+def test_search_known_area_is_a_filter_and_unknown_one_an_error(client, world):
+    assert get(client, "/api/v1/search/", q="schuld", area="BU0363EE04").status_code == 200
+    body = get(client, "/api/v1/search/", q="schuld", area="WK0363ZZ").json()
+    assert body == {"area": ["Gebiedscode WK0363ZZ is niet bekend."]}
+
+
+def test_search_page_past_the_end_is_404_and_head_is_allowed(client, world):
+    first = get(client, "/api/v1/search/", near="1055", page_size=1)
+    pages = first.json()["pages"]
+    assert pages > 1
+    assert get(client, "/api/v1/search/", near="1055", page_size=1, page=pages).status_code == 200
+    past = get(client, "/api/v1/search/", near="1055", page_size=1, page=pages + 1)
+    assert past.status_code == 404 and past.json()["detail"]
+    head = client.head("/api/v1/search/", {"near": "1055"}, HTTP_ACCEPT="application/json")
+    assert head.status_code == 200
+
+
+def test_search_messages_follow_accept_language(client, world):
+    dutch = get(client, "/api/v1/search/", q="koffie", radius="abc")
+    assert dutch.json() == {"radius": ["Afstand moet een geheel aantal meters zijn."]}
+    english = client.get(
+        "/api/v1/search/",
+        {"q": "koffie", "area": "WK0363ZZ"},
+        HTTP_ACCEPT="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert english.json() == {"area": ["Area code WK0363ZZ is not known."]}
+    assert english["Content-Language"] == "en"
+    # The pages keep their own rule: the path decides (Dutch at /, English at /en/).
+    assert (
+        client.get("/zoeken/", {"q": "koffie"}, HTTP_ACCEPT_LANGUAGE="en")["Content-Language"]
+        == "nl"
+    )
 
 
 def test_search_unknown_place_is_400_on_near(client, world):
