@@ -143,7 +143,8 @@ class SearchForm(forms.Form):
     def clean(self):
         data = super().clean()
         if (data.get("lat") is None) != (data.get("lon") is None) and not self.errors:
-            self.add_error("lat", _("Geef zowel lat als lon op."))
+            missing = "lat" if data.get("lat") is None else "lon"
+            self.add_error(missing, _("Geef zowel lat als lon op."))
         has_what = data.get("q", "").strip() or data.get("theme") or data.get("area")
         has_where = data.get("near", "").strip() or data.get("lat") is not None
         if not (has_what or has_where) and not self.errors:

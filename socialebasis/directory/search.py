@@ -517,7 +517,9 @@ def resolve_place(params: SearchParams) -> Place | None:
     know them, from the nearest indexed location (within 3 km)."""
     if params.lat is not None or params.lon is not None:
         if params.lat is None or params.lon is None:
-            raise SearchError("lat", _("Geef zowel lat als lon op."))
+            raise SearchError(
+                "lat" if params.lat is None else "lon", _("Geef zowel lat als lon op.")
+            )
         if not valid_wgs84(params.lat, params.lon):
             raise SearchError("lat", _("Coördinaten buiten bereik."))
         place = Place(params.lat, params.lon, f"{params.lat:.5f}, {params.lon:.5f}", "coordinates")
@@ -556,6 +558,7 @@ def search(params: SearchParams, *, now: datetime | None = None) -> SearchRespon
         params.q.strip()
         or params.near.strip()
         or params.lat is not None
+        or params.lon is not None
         or params.theme
         or params.area
     ):

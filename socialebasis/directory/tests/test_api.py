@@ -266,7 +266,8 @@ def test_writes_are_not_allowed(client, world):
         ({"q": "schuld", "page_size": "1000"}, "page_size"),
         ({"theme": "onbekend-thema"}, "theme"),
         ({"q": "schuld", "near": "Nergenshuizen"}, "near"),
-        ({"q": "schuld", "lat": "52.3"}, "lat"),
+        ({"q": "schuld", "lat": "52.3"}, "lon"),  # the missing one is named
+        ({"q": "schuld", "lon": "4.9"}, "lat"),
         ({"q": "schuld", "lat": "95", "lon": "4"}, "lat"),
         ({"q": "schuld", "sort": "random"}, "sort"),
         ({"q": "schuld", "area": "XX123"}, "area"),

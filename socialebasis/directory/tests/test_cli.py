@@ -46,9 +46,10 @@ def test_search_json(world, capsys):  # noqa: F811
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("args", "message"), [
-    (["eenzaam", "--near", "Atlantis"], "near: Plaats 'Atlantis' niet gevonden"),
-    (["eenzaam", "--radius", "ver"], "radius: Afstand moet een geheel aantal meters zijn"),
-    ([], "q: Vul in wat u zoekt"),
+    (["eenzaam", "--near", "Atlantis"], "--near: Plaats 'Atlantis' niet gevonden"),
+    (["eenzaam", "--radius", "ver"], "--radius: Afstand moet een geheel aantal meters zijn"),
+    (["eenzaam", "--limit", "0"], "--limit: "),
+    ([], "text: Vul in wat u zoekt"),
 ])
 def test_search_errors_name_the_field(world, args, message):  # noqa: F811
     with pytest.raises(CommandError, match=message):

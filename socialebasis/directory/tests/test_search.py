@@ -397,6 +397,9 @@ def test_unknown_postcode(world):
 def test_half_coordinates(world):
     with pytest.raises(SearchError) as info:
         run(lat=52.3)
+    assert info.value.field == "lon"  # the missing one
+    with pytest.raises(SearchError) as info:
+        run(lon=4.9)
     assert info.value.field == "lat"
 
 

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         try:
             response = search(form.to_params())
         except SearchError as exc:
-            raise CommandError(f"{exc.field}: {exc.reason}") from exc
+            raise CommandError(f"{_argument(exc.field)}: {exc.reason}") from exc
         if options["json"]:
             self.stdout.write(json.dumps(_as_json(response), ensure_ascii=False, indent=2))
             return
@@ -115,5 +115,15 @@ def _as_json(response) -> dict:
     }
 
 
+# The form's fields as this command's arguments, so that an error names what the user typed.
+_ARGUMENTS = {"q": "text", "page_size": "--limit"}
+
+
+def _argument(field: str) -> str:
+    return _ARGUMENTS.get(field, f"--{field}")
+
+
 def _errors_text(errors) -> str:
-    return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items())
+    return "; ".join(
+        f"{_argument(field)}: {' '.join(messages)}" for field, messages in errors.items()
+    )
