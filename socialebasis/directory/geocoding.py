@@ -132,16 +132,16 @@ def _area_place(area, kind: str) -> Place | None:
     if area.centroid_lat is None or area.centroid_lon is None:
         return None
     municipality = area if kind == "municipality" else area.municipality
-    district = {"district": area.code, "neighbourhood": district_of(area.code)}.get(kind, "")
-    return Place(
-        area.centroid_lat,
-        area.centroid_lon,
-        area.name,
-        kind,
-        area.code,
-        municipality.code,
-        district,
+    return _place_of_area(
+        kind, area.code, area.name, area.centroid_lat, area.centroid_lon, municipality.code
     )
+
+
+def _place_of_area(kind, code, name, lat, lon, municipality_code) -> Place:
+    """The Place of an area of ``kind`` (neighbourhood, district or municipality) at its
+    centroid; a neighbourhood or district also names its district."""
+    district = {"district": code, "neighbourhood": district_of(code)}.get(kind, "")
+    return Place(lat, lon, name, kind, code, municipality_code, district)
 
 
 def district_of(neighbourhood_code: str) -> str:
@@ -257,9 +257,7 @@ def _area_name(text: str) -> Place | None:
     )
     if lon is None:
         return None
-    kind = _AREA_LEVELS[level]
-    district = {"district": code, "neighbourhood": district_of(code)}.get(kind, "")
-    return Place(lat, lon, name, kind, code, municipality_code, district)
+    return _place_of_area(_AREA_LEVELS[level], code, name, lat, lon, municipality_code)
 
 
 def _areas_named(name: str) -> list[tuple]:

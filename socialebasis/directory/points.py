@@ -22,7 +22,6 @@ last in its cell), leaves that one search with the old coordinates of that entry
 search reloads.
 """
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,20 +57,10 @@ class Points:
         )
 
 
-@dataclass(frozen=True)
-class _Loaded:
-    key: tuple
-    points: Points
-
-
-_current: _Loaded | None = None
-_lock = threading.Lock()
-
-
 def lookup(entry_ids: np.ndarray) -> tuple[Points, np.ndarray]:
     """The points of the given entry ids (int64), in their order, and a boolean mask over
     ``entry_ids`` of the ids found: an id no longer in the index is left out."""
-    points = _points()
+    points = _copy.get()
     if len(points):
         positions = np.minimum(np.searchsorted(points.ids, entry_ids), len(points) - 1)
         found = points.ids[positions] == entry_ids
@@ -96,22 +85,7 @@ def lookup(entry_ids: np.ndarray) -> tuple[Points, np.ndarray]:
 
 def clear() -> None:
     """Forget the copy (tests; the key makes a stale copy impossible otherwise)."""
-    global _current
-    _current = None
-
-
-def _points() -> Points:
-    global _current
-    # The key is read before the rows: rows loaded under a key are never older than it.
-    key = vocabulary.index_key()
-    current = _current
-    if current is not None and current.key == key:
-        return current.points
-    with _lock:
-        current = _current
-        if current is None or current.key != key:
-            current = _current = _Loaded(key, _read(None))
-    return current.points
+    _copy.clear()
 
 
 def _read(entry_ids: list[int] | None) -> Points:
@@ -136,3 +110,6 @@ def _take(points: Points, positions: np.ndarray) -> Points:
 
 def _fields(points: Points) -> tuple[np.ndarray, ...]:
     return points.ids, points.lat, points.lon, points.name
+
+
+_copy = vocabulary.IndexCopy(lambda: _read(None))

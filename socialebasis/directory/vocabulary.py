@@ -27,7 +27,6 @@ vocabularies with the same ids; the per-test cache clearing gives each test a ne
 import threading
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -37,17 +36,6 @@ from rapidfuzz.distance import OSA
 GENERATION_KEY = "sb:search-vocabulary:generation"
 
 
-@dataclass(frozen=True)
-class _Vocabulary:
-    key: tuple[str, int | None]
-    # length -> (terms, their doc counts), in the same order
-    by_length: dict[int, tuple[list[str], list[int]]]
-
-
-_current: _Vocabulary | None = None
-_lock = threading.Lock()
-
-
 def invalidate() -> None:
     """Make every process reload the vocabulary: call after ``SearchTerm`` rows change.
 
@@ -55,8 +43,7 @@ def invalidate() -> None:
     rows) and again once the transaction commits: another process may have loaded the old
     rows under the first new token before the commit. Outside a transaction both happen at
     once."""
-    global _current
-    _current = None
+    _copy.clear()
     _new_generation()
     transaction.on_commit(_new_generation)
 
@@ -64,10 +51,10 @@ def invalidate() -> None:
 def nearest(word: str, max_distance: int) -> str | None:
     """The indexed word nearest to ``word`` within ``max_distance`` OSA edits (an integer
     >= 0), ties to the larger ``doc_count``, then alphabetical; None when there is none."""
-    vocabulary = _vocabulary()
+    by_length = _copy.get()
     best: tuple[int, int, str] | None = None
     for length in range(len(word) - max_distance, len(word) + max_distance + 1):
-        bucket = vocabulary.by_length.get(length)
+        bucket = by_length.get(length)
         if bucket is None:
             continue
         terms, counts = bucket
@@ -102,18 +89,31 @@ def index_key() -> tuple[str, int | None]:
     return _generation(), _highest_id()
 
 
-def _vocabulary() -> _Vocabulary:
-    global _current
-    # The key is read before the rows: rows loaded under a key are never older than it.
-    key = index_key()
-    current = _current
-    if current is not None and current.key == key:
-        return current
-    with _lock:
-        current = _current
-        if current is None or current.key != key:
-            current = _current = _Vocabulary(key, _load())
-    return current
+class IndexCopy:
+    """A copy of something read from the search index, held in process memory and reloaded
+    when ``index_key()`` changes: ``get()`` the current copy (loading it with ``load()`` if
+    needed, one thread at a time), ``clear()`` to forget it. Used for this vocabulary and
+    for ``directory.points``."""
+
+    def __init__(self, load):
+        self._load = load
+        self._loaded: tuple[tuple, object] | None = None  # (key, copy)
+        self._lock = threading.Lock()
+
+    def get(self):
+        # The key is read before the rows: rows loaded under a key are never older than it.
+        key = index_key()
+        loaded = self._loaded
+        if loaded is not None and loaded[0] == key:
+            return loaded[1]
+        with self._lock:
+            loaded = self._loaded
+            if loaded is None or loaded[0] != key:
+                loaded = self._loaded = (key, self._load())
+        return loaded[1]
+
+    def clear(self) -> None:
+        self._loaded = None
 
 
 def _highest_id() -> int | None:
@@ -137,3 +137,7 @@ def _load() -> dict[int, tuple[list[str], list[int]]]:
             terms.append(term)
             counts.append(count)
     return dict(by_length)
+
+
+# length -> (terms, their doc counts), in the same order
+_copy = IndexCopy(_load)
