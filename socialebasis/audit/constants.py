@@ -1,7 +1,25 @@
-"""The vocabulary of audit events. Each has exactly one writer function in ``audit.events``."""
+"""The audit app's own events (accounts, consent, records, retention) and the registry every
+app adds its events to.
+
+Each event has exactly one writer function (``audit.events`` for these; a domain app writes
+its own in its ``actions.py`` through ``audit.events.append``). The column stores the name
+only, so a new event needs no ``audit`` migration: an app calls ``register_event`` from its
+``AppConfig.ready`` (see ``docs/add-an-app.md``).
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from socialebasis.lib.registry import Vocabulary
+
+# Names are stored in AuditEvent.event (max_length 30).
+EVENTS = Vocabulary("audit event", max_length=30)
+
+
+def register_event(name: str, label, *, app: str = "") -> str:
+    """Declare audit event ``name`` with its (translatable) ``label``; returns ``name``.
+    ValueError when the name is malformed or already taken with another label."""
+    return EVENTS.register(name, label, app=app)
 
 
 class EventType(models.TextChoices):
@@ -27,3 +45,7 @@ class EventType(models.TextChoices):
     RETENTION_APPLIED = "retention_applied", _("Bewaartermijn toegepast")
     ERASURE_REQUESTED = "erasure_requested", _("Verzoek om wissen")
     AUDIT_EXPORTED = "audit_exported", _("Auditlog geëxporteerd")
+
+
+for _member in EventType:
+    register_event(_member.value, _member.label, app="audit")

@@ -14,7 +14,7 @@ import json
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from socialebasis.audit.constants import EventType
+from socialebasis.audit.constants import EVENTS
 
 
 class AppendOnlyError(Exception):
@@ -27,7 +27,7 @@ class AuditEvent(models.Model):
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     occurred_at = models.DateTimeField(_("tijdstip"), db_index=True)
     event = models.CharField(
-        _("gebeurtenis"), max_length=30, choices=EventType.choices, db_index=True
+        _("gebeurtenis"), max_length=30, db_index=True
     )
     # A plain id, not a foreign key: deleting a user must not rewrite (SET NULL) audit rows.
     # The viewer resolves it to a user while that user exists.
@@ -48,6 +48,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.event} {self.subject_type}:{self.subject_id}"
+
+    @property
+    def event_label(self):
+        """The registered label of ``event`` (the name itself if no app declares it)."""
+        return EVENTS.label(self.event)
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from socialebasis.audit.constants import EventType
+from socialebasis.audit.constants import EVENTS
 from socialebasis.audit.models import AuditEvent
 
 SUBJECT_TYPES = {
@@ -56,7 +56,7 @@ class AuditEventFilter(django_filters.FilterSet):
         max_length=254,
     )
     event = django_filters.ChoiceFilter(
-        label=_("Gebeurtenis"), choices=EventType.choices, empty_label=_("Alle gebeurtenissen")
+        label=_("Gebeurtenis"), choices=EVENTS.choices, empty_label=_("Alle gebeurtenissen")
     )
     since = django_filters.DateFilter(
         label=_("Van"), field_name="occurred_at", lookup_expr="date__gte", widget=DateInput

@@ -81,7 +81,7 @@ def audit_entries(rows, resident=None) -> list[dict]:
             "sequence": r.sequence,
             "occurred_at": r.occurred_at,
             "event": r.event,
-            "event_label": str(r.get_event_display()),
+            "event_label": str(r.event_label),
             "actor": actors[r.actor_id],
             "subject_type": r.subject_type,
             "subject_id": r.subject_id,
