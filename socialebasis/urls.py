@@ -1,10 +1,26 @@
-"""Root URLconf. Each app owns its URLs; pages are Dutch-first with /en/ via the language switch."""
+"""Root URLconf. Each app owns its URLs; pages are Dutch-first with /en/ via the language switch.
 
+An app's pages are mounted from its own ``AppConfig.urls``: a list of (prefix, URLconf
+module) pairs, included in the order of ``INSTALLED_APPS`` under the language prefix. So a new
+app brings its routes without editing this file (``docs/add-an-app.md``).
+"""
+
+from django.apps import apps
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from socialebasis.security.views import security_txt
+
+
+def app_pages() -> list:
+    """The ``path(prefix, include(module))`` of every installed app that declares ``urls``."""
+    return [
+        path(prefix, include(module))
+        for config in apps.get_app_configs()
+        for prefix, module in getattr(config, "urls", ())
+    ]
+
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -14,10 +30,6 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("beheer/", admin.site.urls),
-    path("", include("socialebasis.directory.urls")),
-    path("gebieden/", include("socialebasis.areas.urls")),
-    path("", include("socialebasis.privacy.urls")),
-    path("dossiers/", include("socialebasis.residents.urls")),
-    path("account/", include("socialebasis.accounts.urls")),
+    *app_pages(),
     prefix_default_language=False,
 )

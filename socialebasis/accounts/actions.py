@@ -108,11 +108,10 @@ def do_grant_role(
     municipality,
     team=None,
     *,
-    organization=None,
     region=None,
     acting_user,
 ) -> Membership:
-    """Give ``user`` a role in ``municipality`` (within ``team``/``organization``; reaching
+    """Give ``user`` a role in ``municipality`` (within ``team``; reaching
     ``region``'s other municipalities when given). Granting a role held already returns the
     existing membership without a new audit row."""
     existing = Membership.objects.filter(
@@ -125,7 +124,6 @@ def do_grant_role(
         role=role,
         municipality=municipality,
         team=team,
-        organization=organization,
         region=region,
     )
     return do_save_membership(membership, acting_user=acting_user)

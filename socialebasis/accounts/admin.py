@@ -6,6 +6,7 @@ memberships table on a user's page. The admin's own login page sends people to t
 login (with its lock-out and two-factor step).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from socialebasis.accounts import actions, emails
+from socialebasis.accounts.constants import ROLES
 from socialebasis.accounts.models import Membership, Region, Team, User
 
 
@@ -33,12 +35,22 @@ class UserCreationForm(AdminUserCreationForm):
         fields = ["email"]
 
 
+class MembershipForm(forms.ModelForm):
+    """The role is chosen from the registered roles (``accounts.constants.ROLES``)."""
+
+    role = forms.ChoiceField(label=_("rol"), choices=ROLES.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "municipality", "team", "region"]
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
-    fields = ["role", "municipality", "team", "organization", "region"]
-    autocomplete_fields = ["organization"]
+    form = MembershipForm
+    fields = ["role", "municipality", "team", "region"]
     verbose_name = _("rol")
     verbose_name_plural = _("rollen")
 
@@ -140,12 +152,13 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "municipality", "team", "organization", "region"]
+    form = MembershipForm
+    list_display = ["user", "role", "municipality", "team", "region"]
     list_filter = ["role", "municipality"]
     search_fields = ["user__email", "user__full_name", "team__name"]
-    autocomplete_fields = ["user", "organization"]
-    list_select_related = ["user", "municipality", "team", "organization", "region"]
-    fields = ["user", "role", "municipality", "team", "organization", "region"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user", "municipality", "team", "region"]
+    fields = ["user", "role", "municipality", "team", "region"]
 
     def save_model(self, request, obj, form, change):
         actions.do_save_membership(
@@ -164,10 +177,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "municipality", "organization"]
+    list_display = ["name", "municipality"]
     list_filter = ["municipality"]
     search_fields = ["name"]
-    autocomplete_fields = ["organization"]
     filter_horizontal = ["districts"]
 
 

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "socialebasis.accounts"
     verbose_name = _("Accounts")
+    # Pages, mounted by the root URLconf under the language prefix.
+    urls = [("account/", "socialebasis.accounts.urls")]
 
     def ready(self):
         from socialebasis.accounts import signals  # noqa: F401  (connects receivers)

@@ -1,7 +1,29 @@
-"""Roles of the platform. A user can hold several, each scoped to a municipality."""
+"""Roles of the platform. A user can hold several, each scoped to a municipality.
+
+Roles are a registry (``ROLES``): the roles every deployment has are declared here, and a
+sphere app may register its own from its ``AppConfig.ready`` with ``register_role``; the
+membership row stores the name only, so a new role needs no ``accounts`` migration. A role
+with ``professional=True`` works with other people's data: it needs two-factor
+authentication before it can open personal data, and its sessions expire after inactivity.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from socialebasis.lib.registry import Vocabulary
+
+# Names are stored in Membership.role (max_length 30).
+ROLES = Vocabulary("role", max_length=30)
+
+
+def register_role(name: str, label, *, professional: bool, app: str = "") -> str:
+    """Declare role ``name``; returns it. ValueError for a malformed or taken name."""
+    return ROLES.register(name, label, app=app, professional=professional)
+
+
+def professional_roles() -> frozenset[str]:
+    """The names of every registered role that works with other people's data."""
+    return ROLES.names(professional=True)
 
 
 class Role(models.TextChoices):
@@ -16,16 +38,8 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Beheerder")
 
 
-# Roles that work with other people's data: they need two-factor authentication before they
-# can open personal data, and their sessions expire after inactivity.
-PROFESSIONAL_ROLES = frozenset(
-    {
-        Role.COMMUNITY_ORGANISER,
-        Role.ACCOMMODATION_MANAGER,
-        Role.SOCIAL_WORKER,
-        Role.TEAM_LEAD,
-        Role.POLICY_OFFICER,
-        Role.PRIVACY_OFFICER,
-        Role.ADMINISTRATOR,
-    }
-)
+_NOT_PROFESSIONAL = {Role.RESIDENT, Role.VOLUNTEER}
+for _role in Role:
+    register_role(
+        _role.value, _role.label, professional=_role not in _NOT_PROFESSIONAL, app="accounts"
+    )

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from socialebasis.accounts.constants import PROFESSIONAL_ROLES
+from socialebasis.accounts.constants import professional_roles
 from socialebasis.accounts.exceptions import TwoFactorRequired
 from socialebasis.accounts.twofactor import has_two_factor
 
@@ -31,7 +31,7 @@ def is_professional(user) -> bool:
     """Whether the idle timeout and the two-factor rule apply (one small query)."""
     if user.is_superuser:
         return True
-    return user.memberships.filter(role__in=PROFESSIONAL_ROLES).exists()
+    return user.memberships.filter(role__in=professional_roles()).exists()
 
 
 class ProfessionalIdleTimeoutMiddleware:

@@ -1,8 +1,10 @@
 """Users of the platform.
 
 The custom user model exists from the very first migration because Django cannot switch to
-one later. Roles, organisation memberships and two-factor authentication build on it
-(see the trust-foundation issue).
+one later. Roles (memberships of a municipality, a team, a region) and two-factor
+authentication build on it. Which organisation a professional works for belongs to the sphere
+that needs it (a social worker's employer, an organiser's association), never to this base
+app: accounts points only down, to ``areas``.
 """
 
 import uuid
@@ -12,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from socialebasis.accounts.constants import PROFESSIONAL_ROLES, Role
+from socialebasis.accounts.constants import ROLES, professional_roles
 
 
 class UserManager(BaseUserManager):
@@ -104,8 +106,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_professional(self) -> bool:
-        """Holds a role that works with other people's data (see PROFESSIONAL_ROLES)."""
-        return bool(self.roles() & PROFESSIONAL_ROLES) or self.is_superuser
+        """Holds a role that works with other people's data (``professional_roles()``)."""
+        return bool(self.roles() & professional_roles()) or self.is_superuser
 
 
 class Region(models.Model):
@@ -131,13 +133,6 @@ class Team(models.Model):
     municipality = models.ForeignKey(
         "areas.Municipality", on_delete=models.PROTECT, related_name="teams"
     )
-    organization = models.ForeignKey(
-        "directory.Organization",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="teams",
-    )
     districts = models.ManyToManyField("areas.District", related_name="teams", blank=True)
 
     class Meta:
@@ -150,7 +145,7 @@ class Team(models.Model):
 
 
 class Membership(models.Model):
-    """A role a user holds in a municipality, optionally within an organisation and a team.
+    """A role a user holds in a municipality, optionally within a team.
 
     Access to personal records follows memberships (``access.py`` of each app): a record
     belongs to a municipality, and a user sees it only through a membership of that
@@ -159,16 +154,9 @@ class Membership(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("rol"), max_length=30, choices=Role.choices)
+    role = models.CharField(_("rol"), max_length=30)  # a registered role (ROLES)
     municipality = models.ForeignKey(
         "areas.Municipality", on_delete=models.PROTECT, related_name="memberships"
-    )
-    organization = models.ForeignKey(
-        "directory.Organization",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="memberships",
     )
     team = models.ForeignKey(
         Team, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
@@ -201,6 +189,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.municipality})"
+
+    def get_role_display(self):
+        """The registered label of ``role`` (the name itself if no app declares it)."""
+        return ROLES.label(self.role)
 
     def clean(self):
         """A team and a region must fit the membership's municipality."""

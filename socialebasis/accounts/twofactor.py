@@ -124,3 +124,18 @@ def qr_code_svg(device: TOTPDevice) -> SafeString:
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
     # segno writes the markup itself from our URL: safe to include as HTML.
     return format_html('<div class="sb-qr-code">{}</div>', mark_safe(svg))  # noqa: S308
+
+
+def is_two_factor_verified(user) -> bool:
+    """Whether this session passed two-factor authentication (django-otp's ``is_verified``)."""
+    return bool(getattr(user, "is_verified", lambda: False)())
+
+
+def require_two_factor(user) -> None:
+    """Raise ``TwoFactorRequired`` unless this session passed two-factor authentication.
+    Every professional's reading of personal data (a file, a list of names, the audit log)
+    starts with this; the middleware turns the exception into the set-up or code step."""
+    from socialebasis.accounts.exceptions import TwoFactorRequired
+
+    if not is_two_factor_verified(user):
+        raise TwoFactorRequired("two-factor authentication required")

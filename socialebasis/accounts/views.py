@@ -215,9 +215,9 @@ def two_factor_verify(request):
 @require_http_methods(["GET"])
 def account(request):
     user = request.user
-    memberships = user.memberships.select_related(
-        "municipality", "team", "organization", "region"
-    ).order_by("municipality__name", "role")
+    memberships = user.memberships.select_related("municipality", "team", "region").order_by(
+        "municipality__name", "role"
+    )
     return render(
         request,
         "accounts/account.html",

@@ -26,9 +26,7 @@ class AuditEvent(models.Model):
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     occurred_at = models.DateTimeField(_("tijdstip"), db_index=True)
-    event = models.CharField(
-        _("gebeurtenis"), max_length=30, db_index=True
-    )
+    event = models.CharField(_("gebeurtenis"), max_length=30, db_index=True)
     # A plain id, not a foreign key: deleting a user must not rewrite (SET NULL) audit rows.
     # The viewer resolves it to a user while that user exists.
     actor_id = models.UUIDField(_("wie (gebruikers-id)"), null=True, blank=True, db_index=True)
@@ -49,11 +47,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.event} {self.subject_type}:{self.subject_id}"
 
-    @property
-    def event_label(self):
-        """The registered label of ``event`` (the name itself if no app declares it)."""
-        return EVENTS.label(self.event)
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("audit rows cannot be changed")
@@ -61,6 +54,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit rows cannot be deleted")
+
+    @property
+    def event_label(self):
+        """The registered label of ``event`` (the name itself if no app declares it)."""
+        return EVENTS.label(self.event)
 
     def compute_hash(self) -> str:
         """The SHA-256 hex digest that chains this row to ``prev_hash``."""

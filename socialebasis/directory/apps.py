@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class DirectoryConfig(AppConfig):
     name = "socialebasis.directory"
     verbose_name = _("Sociale kaart")
+    # Pages, mounted by the root URLconf under the language prefix.
+    urls = [("", "socialebasis.directory.urls")]
+
+    def ready(self) -> None:
+        # Error reports are personal data: protected, retention, export section.
+        from socialebasis.directory import trust  # noqa: F401

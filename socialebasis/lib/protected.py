@@ -1,29 +1,37 @@
-"""The protected models: personal data that views and API modules never query directly.
+"""The protected models: personal data that is read only through its app's ``access.py``.
 
-Views (``views.py``, ``views/*.py``) and API modules (``api/*.py``) obtain these only through
-the owning app's ``access.py`` (``access_<thing>_for_user``: scoped to the user, 404 when
-denied, audited) or its ``queries.py`` / ``actions.py``. ``scripts/check_access.py`` (run by
-CI) fails on a direct query in such a module: ``Resident.objects``, a reverse accessor like
-``municipality.resident_files``, or ``apps.get_model("residents", "Resident")``.
+Each app registers its own from its ``AppConfig.ready`` (``register_protected``): the model
+label and the reverse accessors through which other models reach it. Two guards read this
+register:
 
-Each entry: ``"app_label.ModelName"`` -> the reverse accessors through which other models
-reach it. ``socialebasis/security/tests/test_check_access.py`` checks this list against the
-models: every model with a foreign key to a resident's file must be here, with all its
-accessors, so a new personal model cannot slip past the check.
+- at run time, ``lib.guard.ProtectedQuerySet`` (every protected model's manager) refuses a
+  query evaluated outside ``access.py``, ``actions.py``, ``queries.py``, migrations, tests
+  or an explicit ``unscoped("reason")`` block;
+- in CI, ``scripts/check_access.py`` fails on a direct query in any other module:
+  ``Resident.objects``, a reverse accessor like ``municipality.resident_files``, or
+  ``apps.get_model("residents", "Resident")``.
 
-Model-free on purpose (plain strings): the check script reads it without Django.
+``socialebasis/security/tests/test_check_access.py`` checks this register against the
+models: every model with a foreign key to a protected model must be protected too (or say
+why not), with all its accessors, so a new personal model cannot slip past the checks.
 """
 
-PROTECTED_MODELS: dict[str, tuple[str, ...]] = {
-    # A resident's file (special-category data): residents.access.
-    "residents.Resident": ("resident_files", "resident"),
-    # What a resident consented to: privacy.access / privacy.queries.
-    "privacy.Consent": ("consents",),
-    # Who looked at what: privacy.access.audit_events_for_user; written only by audit.events.
-    "audit.AuditEvent": (),
-    # Error reports carry the reporter's name and e-mail address: admin and actions only.
-    "directory.ErrorReport": ("error_reports",),
-}
+PROTECTED_MODELS: dict[str, tuple[str, ...]] = {}
+
+
+def register_protected(label: str, *, accessors: tuple[str, ...] = ()) -> str:
+    """Declare model ``label`` ("app_label.ModelName") protected, reached from other models
+    through ``accessors`` (related names). Returns ``label``; registering it again with
+    other accessors raises ValueError."""
+    known = PROTECTED_MODELS.get(label)
+    if known is not None and known != tuple(accessors):
+        raise ValueError(f"{label} is already protected with accessors {known}")
+    PROTECTED_MODELS[label] = tuple(accessors)
+    return label
+
+
+def is_protected(label: str) -> bool:
+    return label.lower() in {name.lower() for name in PROTECTED_MODELS}
 
 
 def protected_class_names() -> set[str]:

@@ -1,137 +1,15 @@
-"""Writes of the privacy app: consent, erasure and anonymisation. Every write audits.
-
-- ``do_give_consent`` / ``do_withdraw_consent``: by the resident themself, or by a
-  professional on their behalf with a reason (``ReasonRequired`` otherwise).
-- ``do_erase_resident``: the right to erasure. Deletes the resident's file and everything
-  registered as linked to it (``privacy.registry``), deactivates and scrubs their account,
-  and records that it happened. Audit rows stay (they hold ids, no personal content).
-- ``do_anonymise_resident`` / ``do_anonymise_user``: used by the retention job.
+"""Writes of the privacy app on accounts: anonymisation of a user account (retention,
+erasure). Every write that concerns a resident's file is in ``residents.actions``.
 """
 
 import uuid
 
 from django.apps import apps
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from socialebasis.accounts.constants import PROFESSIONAL_ROLES, Role
-from socialebasis.audit import events
-from socialebasis.privacy.constants import Purpose
-from socialebasis.privacy.models import Consent
-from socialebasis.privacy.registry import resident_data_sections
-from socialebasis.privacy.wording import current_wording
-from socialebasis.residents.models import Resident
+from socialebasis.accounts.constants import Role, professional_roles
 
 ANONYMISED_EMAIL_DOMAIN = "geanonimiseerd.invalid"
 REASON_MAX_LENGTH = 2000
-
-
-class ReasonRequired(ValueError):
-    """A professional acted on a resident's behalf without giving a reason."""
-
-    def __init__(self):
-        super().__init__(_("Geef een reden: u doet dit namens de inwoner."))
-
-
-class WordingChanged(ValueError):
-    """The resident saw an older text than the current one; show them the new text."""
-
-    def __init__(self):
-        super().__init__(
-            _("De tekst van deze toestemming is intussen gewijzigd. Lees de nieuwe tekst.")
-        )
-
-
-def _on_behalf(resident, acting_user) -> bool:
-    return acting_user is None or resident.user_id is None or resident.user_id != acting_user.pk
-
-
-def _clean_reason(resident, acting_user, reason: str) -> str:
-    reason = (reason or "").strip()[:REASON_MAX_LENGTH]
-    if _on_behalf(resident, acting_user) and not reason:
-        raise ReasonRequired()
-    return reason
-
-
-def _touch(resident) -> None:
-    Resident.objects.filter(pk=resident.pk).update(last_activity_at=timezone.now())
-
-
-@transaction.atomic
-def do_give_consent(
-    resident, purpose: str, acting_user, reason: str = "", *, wording_version: int | None = None
-) -> Consent:
-    """Record that ``resident`` consents to ``purpose`` on the current wording.
-
-    ``wording_version`` is the version the resident was shown; when it is not the current one
-    ``WordingChanged`` is raised (they must read the new text). Giving a consent that already
-    counts changes nothing; an active consent on an older wording is superseded.
-    """
-    purpose = Purpose(purpose)
-    wording = current_wording(purpose)
-    if wording_version is not None and wording_version != wording.version:
-        raise WordingChanged()
-    reason = _clean_reason(resident, acting_user, reason)
-    # One writer per resident at a time, so two clicks cannot make two active rows.
-    resident = (
-        Resident.objects.select_for_update(of=("self",))
-        .select_related("municipality")
-        .get(pk=resident.pk)
-    )
-    active = Consent.objects.filter(
-        resident=resident, purpose=purpose, withdrawn_at__isnull=True, superseded_at__isnull=True
-    ).first()
-    if active is not None and active.wording_version == wording.version:
-        return active
-    now = timezone.now()
-    if active is not None:
-        active.superseded_at = now
-        active.save(update_fields=["superseded_at"])
-    consent = Consent.objects.create(
-        resident=resident,
-        purpose=purpose,
-        wording_version=wording.version,
-        wording_text=str(wording.text),
-        language=get_language() or "",
-        given_at=now,
-        recorded_by=acting_user,
-        on_behalf=_on_behalf(resident, acting_user),
-        reason=reason,
-    )
-    _touch(resident)
-    events.consent_given(acting_user, consent, reason=reason)
-    return consent
-
-
-@transaction.atomic
-def do_withdraw_consent(resident, purpose: str, acting_user, reason: str = "") -> Consent | None:
-    """Withdraw ``resident``'s active consent for ``purpose`` (also one on an older wording).
-    Returns the withdrawn row, or None when there was nothing to withdraw."""
-    purpose = Purpose(purpose)
-    reason = _clean_reason(resident, acting_user, reason)
-    resident = (
-        Resident.objects.select_for_update(of=("self",))
-        .select_related("municipality")
-        .get(pk=resident.pk)
-    )
-    active = Consent.objects.filter(
-        resident=resident, purpose=purpose, withdrawn_at__isnull=True, superseded_at__isnull=True
-    ).first()
-    if active is None:
-        return None
-    active.withdrawn_at = timezone.now()
-    active.withdrawn_by = acting_user
-    active.withdrawal_reason = reason
-    active.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
-    _touch(resident)
-    events.consent_withdrawn(acting_user, active, reason=reason)
-    return active
-
-
-# ---------------------------------------------------------------- erasure and anonymisation
 
 
 def holds_professional_role(user) -> bool:
@@ -140,11 +18,11 @@ def holds_professional_role(user) -> bool:
     return (
         user.is_superuser
         or user.is_staff
-        or user.memberships.filter(role__in=PROFESSIONAL_ROLES).exists()
+        or user.memberships.filter(role__in=professional_roles()).exists()
     )
 
 
-def _scrub_admin_log(obj) -> None:
+def scrub_admin_log(obj) -> None:
     """Django admin's change log keeps an object's ``str()``: blank it for this object."""
     if not apps.is_installed("django.contrib.admin"):
         return
@@ -179,88 +57,8 @@ def do_anonymise_user(user) -> None:
         for model in apps.get_app_config("axes").get_models():
             if any(f.name == "username" for f in model._meta.fields):
                 model.objects.filter(username__iexact=old_email).delete()
-    _scrub_admin_log(user)
+    scrub_admin_log(user)
 
 
 def is_anonymised_user(user) -> bool:
     return user.email.endswith("@" + ANONYMISED_EMAIL_DOMAIN)
-
-
-def _remove_linked(resident) -> list[tuple[str, int]]:
-    """Erase every registered section of ``resident``; returns (section key, count)."""
-    return [(section.key, section.erase(resident)) for section in resident_data_sections()]
-
-
-@transaction.atomic
-def do_erase_resident(resident, acting_user, reason: str = "") -> dict:
-    """Erase ``resident``: their file and everything linked to it, on their own request
-    or by a privacy officer on their behalf (with a reason).
-
-    The resident row is deleted (with everything that cascades from it), each registered
-    section erased, and a resident-only account deactivated and scrubbed (an account that
-    also holds a professional role is only unlinked). Writes ``erasure_requested``, then
-    ``record_anonymised`` for the account and ``record_erased`` for the file. Returns what
-    was removed, per section.
-    """
-    reason = _clean_reason(resident, acting_user, reason)
-    resident = (
-        Resident.objects.select_for_update(of=("self",))
-        .select_related("municipality", "user")
-        .get(pk=resident.pk)
-    )
-    events.erasure_requested(acting_user, resident)
-    removed = dict(_remove_linked(resident))
-    resident_id, code, user = str(resident.pk), resident.municipality.code, resident.user
-    _scrub_admin_log(resident)
-    resident.delete()
-    removed["resident"] = 1
-    if user is not None and not holds_professional_role(user):
-        do_anonymise_user(user)
-        events.record_anonymised(acting_user, user, reason="gewist op verzoek")
-        removed["account"] = 1
-    events.record_erased(
-        acting_user,
-        "residents.resident",
-        resident_id,
-        code,
-        reason=reason or "op verzoek van de inwoner",
-    )
-    return removed
-
-
-def do_anonymise_resident(resident) -> list[tuple[str, str]]:
-    """Replace the personal fields of ``resident`` and erase what is linked to it (used by
-    the retention job; it writes the audit rows). The row stays, with its municipality and
-    neighbourhood, so counts over time remain possible. Returns the (model label, id) of the
-    linked rows that were removed or anonymised: consents, and a resident-only account."""
-    touched: list[tuple[str, str]] = [
-        ("privacy.consent", str(pk)) for pk in resident.consents.values_list("pk", flat=True)
-    ]
-    _remove_linked(resident)
-    user = resident.user
-    resident.given_name = ""
-    resident.family_name = ""
-    resident.date_of_birth = None
-    resident.email = ""
-    resident.phone = ""
-    resident.user = None
-    resident.anonymised_at = timezone.now()
-    resident.save()
-    _scrub_admin_log(resident)
-    if user is not None and not holds_professional_role(user):
-        do_anonymise_user(user)
-        touched.append(("accounts.user", str(user.pk)))
-    return touched
-
-
-def error_reports_of(resident):
-    """Error reports the resident sent (matched on the e-mail of their file or account)."""
-    from socialebasis.directory.models import ErrorReport
-
-    emails = {e.lower() for e in (resident.email, getattr(resident.user, "email", "")) if e}
-    if not emails:
-        return ErrorReport.objects.none()
-    query = Q()
-    for email in emails:
-        query |= Q(reporter_email__iexact=email)
-    return ErrorReport.objects.filter(query)

@@ -1,19 +1,20 @@
-"""Purposes a resident consents to, one by one (see ``privacy.wording`` for the texts)."""
+"""The privacy app's vocabularies: consent purposes (registered by the apps that rely on
+them, with their wordings in ``privacy.wording``), retention actions, and the small-cell
+threshold of every aggregate shown to policy officers."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from socialebasis.lib.registry import Vocabulary
 
-class Purpose(models.TextChoices):
-    SHARE_REQUEST_WITH_VOLUNTEERS = (
-        "share_request_with_volunteers",
-        _("Mijn hulpvraag delen met vrijwilligers"),
-    )
-    WORKER_SEES_NETWORK = "worker_sees_network", _("Mijn sociaal werker mag mijn netwerk zien")
-    COUNT_IN_NEIGHBOURHOOD_FIGURES = (
-        "count_in_neighbourhood_figures",
-        _("Mijn gegevens tellen mee in anonieme buurtcijfers"),
-    )
+# Names are stored in the consent's ``purpose`` column (max_length 40).
+PURPOSES = Vocabulary("consent purpose", max_length=40)
+
+# An aggregate cell (a count of people) below this is suppressed: shown as "fewer than 10",
+# never as its number, so a figure never points at a person. The Dutch CBS rule for
+# neighbourhood statistics on persons uses the same order of magnitude (CBS, "Statline
+# geheimhouding": cells under 10 are suppressed or rounded).
+SMALL_CELL_THRESHOLD = 10
 
 
 class RetentionAction(models.TextChoices):

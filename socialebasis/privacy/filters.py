@@ -12,19 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from socialebasis.audit.constants import EVENTS
 from socialebasis.audit.models import AuditEvent
-
-SUBJECT_TYPES = {
-    "residents.resident": _("Inwonersdossier"),
-    "privacy.consent": _("Toestemming"),
-    "accounts.user": _("Account"),
-    "accounts.membership": _("Rol"),
-    "accounts.login": _("Inlogpoging"),
-    "directory.errorreport": _("Foutmelding"),
-}
+from socialebasis.privacy.registry import SUBJECT_TYPES
 
 
 def subject_type_choices():
-    known = dict(SUBJECT_TYPES)
+    known = dict(SUBJECT_TYPES.choices())
     for value in (
         AuditEvent.objects.exclude(subject_type="")
         .order_by()

@@ -1,179 +1,22 @@
-"""Pages of the privacy app.
-
-The resident's own pages (``/mijn-gegevens/``): overview, consents, who looked at my file,
-download (JSON and HTML) and erasure. They show only the logged-in user's own file
-(``residents.access.own_resident_for_user``); an account without a file gets a 404 page.
-
-The privacy officer's audit viewer (``/privacy/audit/``) and its CSV export, scoped by
-``privacy.access.audit_events_for_user`` (404 for everyone else).
-"""
+"""Pages of the privacy app: the privacy officer's audit viewer (``/privacy/audit/``) and
+its CSV export, scoped by ``privacy.access.audit_events_for_user`` (404 for everyone else).
+The resident's own data pages (``/mijn-gegevens/``) are the residents app's."""
 
 import csv
-import functools
-import json
 
-from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from socialebasis.audit import events
-from socialebasis.audit.constants import EventType
-from socialebasis.privacy import actions
 from socialebasis.privacy.access import audit_events_for_user
 from socialebasis.privacy.filters import AuditEventFilter
-from socialebasis.privacy.forms import ConsentsForm, EraseForm
-from socialebasis.privacy.queries import consent_states
-from socialebasis.privacy.subject import (
-    audit_entries,
-    audit_rows_about,
-    build_export,
-    describe_actors,
-    export_as_json_data,
-)
-from socialebasis.residents.access import own_resident_for_user
+from socialebasis.privacy.subject import describe_actors
 
 PAGE_SIZE = 50
-
-
-def own_file(view):
-    """Login required; passes the user's own resident file, or shows the 404 page
-    "no file linked to this account"."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        try:
-            resident = own_resident_for_user(request.user)
-        except Http404:
-            return render(request, "privacy/no_file.html", status=404)
-        return view(request, resident, *args, **kwargs)
-
-    return wrapper
-
-
-@require_GET
-@own_file
-def overview(request, resident):
-    states = consent_states(resident)
-    return render(
-        request,
-        "privacy/overview.html",
-        {
-            "resident": resident,
-            "consents_given": sum(s.given for s in states),
-            "consents_total": len(states),
-            "views": audit_rows_about(resident).filter(event=EventType.RECORD_VIEWED).count(),
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@own_file
-def consents(request, resident):
-    """All consents on one page: a checkbox per purpose with its current text."""
-    states = consent_states(resident)
-    if request.method == "POST":
-        form = ConsentsForm(request.POST, states=states)
-        if form.is_valid():
-            changed = 0
-            try:
-                for state in states:
-                    wanted = form.cleaned_data[state.purpose]
-                    if wanted and not state.given:
-                        version = form.cleaned_data[f"version_{state.purpose}"]
-                        actions.do_give_consent(
-                            resident, state.purpose, request.user, wording_version=version
-                        )
-                        changed += 1
-                    elif not wanted and state.given:
-                        actions.do_withdraw_consent(resident, state.purpose, request.user)
-                        changed += 1
-            except actions.WordingChanged as exc:
-                form.add_error(state.purpose, str(exc))
-            else:
-                if changed:
-                    messages.success(request, _("Uw keuzes zijn opgeslagen."))
-                else:
-                    messages.info(request, _("U heeft niets veranderd."))
-                return redirect("privacy:consents")
-    else:
-        form = ConsentsForm(states=states)
-    return render(request, "privacy/consents.html", {"resident": resident, "form": form})
-
-
-@require_GET
-@own_file
-def who_looked(request, resident):
-    """Who looked at my file, and everything else that happened to it, newest first."""
-    page = Paginator(audit_rows_about(resident), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "privacy/who_looked.html",
-        {"resident": resident, "page": page, "entries": audit_entries(page, resident)},
-    )
-
-
-def _export_filename(extension: str) -> str:
-    return f"mijn-gegevens-{timezone.localdate():%Y-%m-%d}.{extension}"
-
-
-def export_json_response(resident) -> HttpResponse:
-    """Everything about ``resident`` as a JSON download (the caller audits it)."""
-    data = export_as_json_data(build_export(resident))
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("json")}"'
-    return response
-
-
-def render_export(request, resident, *, json_url: str, for_officer: bool = False):
-    """Everything about ``resident`` as a readable page (the caller audits it)."""
-    context = {"resident_obj": resident, "json_url": json_url, "for_officer": for_officer}
-    return render(request, "privacy/export.html", {**context, **build_export(resident)})
-
-
-@require_GET
-@own_file
-def download_json(request, resident):
-    """Everything about me, machine-readable (JSON). Audited as an export."""
-    events.export_made(request.user, resident, kind="inzageverzoek (json)")
-    return export_json_response(resident)
-
-
-@require_GET
-@own_file
-def download_html(request, resident):
-    """Everything about me, as a readable page. Audited as an export."""
-    events.export_made(request.user, resident, kind="inzageverzoek (html)")
-    return render_export(request, resident, json_url=reverse("privacy:download_json"))
-
-
-@require_http_methods(["GET", "POST"])
-@own_file
-def erase(request, resident):
-    """Erase my data: a confirmation page; the POST erases and logs out."""
-    form = EraseForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        actions.do_erase_resident(resident, request.user)
-        logout(request)
-        return redirect("privacy:erased")
-    return render(request, "privacy/erase.html", {"resident": resident, "form": form})
-
-
-@require_GET
-def erased(request):
-    return render(request, "privacy/erased.html")
-
-
-# ---------------------------------------------------------------- privacy officer
 
 
 def _filtered_audit(request):

@@ -1,4 +1,8 @@
-"""The texts a resident agrees to, versioned per purpose.
+"""Consent purposes and the texts a resident agrees to, versioned per purpose.
+
+An app that relies on a consent declares its purpose once, with every wording version, from
+its ``AppConfig.ready`` (``register_purpose``); the purpose's name is stored in the consent
+row, so a new purpose needs no migration of any app.
 
 A consent is valid only for the wording version it was given on. Changing what a text
 promises means adding a new ``Wording`` with the next version number (never editing an old
@@ -9,9 +13,8 @@ again on their consent page. Fixing a typo that changes nothing may edit the tex
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-from socialebasis.privacy.constants import Purpose
+from socialebasis.privacy.constants import PURPOSES
 
 
 @dataclass(frozen=True)
@@ -23,46 +26,28 @@ class Wording:
     text: str | Promise
 
 
-WORDINGS: dict[str, list[Wording]] = {
-    Purpose.SHARE_REQUEST_WITH_VOLUNTEERS: [
-        Wording(
-            Purpose.SHARE_REQUEST_WITH_VOLUNTEERS,
-            1,
-            _(
-                "Ik geef toestemming om mijn hulpvraag te delen met vrijwilligers van "
-                "organisaties in mijn buurt, zodat iemand mij kan helpen. Zij zien mijn "
-                "voornaam, mijn buurt en mijn vraag, niet mijn adres of telefoonnummer. "
-                "Ik kan deze toestemming altijd intrekken."
-            ),
-        ),
-    ],
-    Purpose.WORKER_SEES_NETWORK: [
-        Wording(
-            Purpose.WORKER_SEES_NETWORK,
-            1,
-            _(
-                "Ik geef toestemming dat de sociaal werker van mijn buurtteam mijn netwerk "
-                "ziet: de mensen om mij heen die mij helpen of die ik help. Zo kan de sociaal "
-                "werker met mij meedenken. Ik kan deze toestemming altijd intrekken."
-            ),
-        ),
-    ],
-    Purpose.COUNT_IN_NEIGHBOURHOOD_FIGURES: [
-        Wording(
-            Purpose.COUNT_IN_NEIGHBOURHOOD_FIGURES,
-            1,
-            _(
-                "Ik geef toestemming dat mijn gegevens meetellen in anonieme cijfers over mijn "
-                "buurt. Niemand kan daarin zien wie ik ben: cijfers over minder dan 10 mensen "
-                "worden niet getoond. Ik kan deze toestemming altijd intrekken."
-            ),
-        ),
-    ],
-}
+WORDINGS: dict[str, list[Wording]] = {}
+
+
+def register_purpose(
+    name: str, label: str | Promise, texts: dict[int, str | Promise], *, app: str = ""
+) -> str:
+    """Declare consent purpose ``name`` with its ``label`` and its wording ``texts`` by
+    version number (1, 2, ...); returns ``name``. ValueError for a malformed name, a name
+    taken with another label, no texts, or version numbers that are not 1..n."""
+    if sorted(texts) != list(range(1, len(texts) + 1)):
+        raise ValueError(f"purpose {name!r}: wording versions must be 1..n, got {sorted(texts)}")
+    PURPOSES.register(name, label, app=app)
+    WORDINGS[name] = [Wording(name, version, text) for version, text in sorted(texts.items())]
+    return name
+
+
+def purpose_label(purpose: str) -> str | Promise:
+    return PURPOSES.label(purpose)
 
 
 def current_wording(purpose: str) -> Wording:
-    """The version a resident is asked to agree to now."""
+    """The version a resident is asked to agree to now. KeyError for an unknown purpose."""
     return max(WORDINGS[purpose], key=lambda w: w.version)
 
 

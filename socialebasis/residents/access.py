@@ -4,12 +4,15 @@ Who may open a resident's file (the permission matrix in docs/privacy.md):
 - the resident themself (their own account);
 - a social worker or team lead of a team that covers the resident's district, in the
   resident's municipality (or a municipality of the membership's region);
-- a privacy officer of the resident's municipality (for data-subject requests);
+- a privacy officer of the resident's municipality (for data-subject requests and consent
+  on the resident's behalf);
 - nobody else: not policy officers (aggregates only), administrators, volunteers, or anyone
   of another municipality. Denied access is a 404, so the answer never reveals that a record
   exists.
 Professionals must have passed two-factor authentication in this session first
 (``TwoFactorRequired``). Every opening by a professional is audited (``record_viewed``).
+The scoping rule is ``accounts.scoping.scope_q``, shared with every app holding residents'
+data.
 """
 
 from django.core.exceptions import ValidationError
@@ -17,16 +20,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from socialebasis.accounts.constants import Role
-from socialebasis.accounts.exceptions import TwoFactorRequired  # noqa: F401  (re-exported)
+from socialebasis.accounts.scoping import municipality_ids_for_role, scope_q
+from socialebasis.accounts.twofactor import require_two_factor
 from socialebasis.audit import events
 from socialebasis.residents.models import Resident
 
 TEAM_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_LEAD)
-
-
-def is_two_factor_verified(user) -> bool:
-    """Whether this session passed two-factor authentication (django-otp)."""
-    return bool(getattr(user, "is_verified", lambda: False)())
+MUNICIPALITY_ROLES = (Role.PRIVACY_OFFICER,)
 
 
 def residents_for_user(user) -> QuerySet[Resident]:
@@ -34,16 +34,9 @@ def residents_for_user(user) -> QuerySet[Resident]:
     where the matrix allows, never to show a file)."""
     if not user.is_authenticated:
         return Resident.objects.none()
-    allowed = Q(user_id=user.pk)
-    for membership in user.memberships.select_related("team", "region"):
-        municipalities = membership.municipality_ids()
-        if membership.role in TEAM_ROLES and membership.team_id:
-            allowed |= Q(
-                municipality_id__in=municipalities,
-                neighbourhood__district__in=membership.team.districts.all(),
-            )
-        elif membership.role == Role.PRIVACY_OFFICER:
-            allowed |= Q(municipality_id__in=municipalities)
+    allowed = Q(user_id=user.pk) | scope_q(
+        user, team_roles=TEAM_ROLES, municipality_roles=MUNICIPALITY_ROLES
+    )
     return Resident.objects.filter(allowed).distinct()
 
 
@@ -58,8 +51,7 @@ def access_resident_for_user(user, resident_id, *, reason: str = "") -> Resident
     except (Resident.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404("No such resident") from exc
     if resident.user_id != user.pk:
-        if not is_two_factor_verified(user):
-            raise TwoFactorRequired("two-factor authentication required")
+        require_two_factor(user)
         events.record_viewed(user, resident, reason=reason)
     return resident
 
@@ -81,6 +73,39 @@ def own_resident_for_user(user) -> Resident:
 
 def require_professional_verified(user) -> None:
     """Lists of residents' names are personal data too: a professional sees them only after
-    two-factor authentication in this session."""
-    if not is_two_factor_verified(user):
-        raise TwoFactorRequired("two-factor authentication required")
+    two-factor authentication in this session (TwoFactorRequired otherwise)."""
+    require_two_factor(user)
+
+
+def may_record_consent_on_behalf(user, resident) -> bool:
+    """Whether ``user`` may record or withdraw consent on ``resident``'s behalf (a privacy
+    officer of the resident's municipality)."""
+    return resident.municipality_id in municipality_ids_for_role(user, Role.PRIVACY_OFFICER)
+
+
+def access_resident_as_privacy_officer(user, resident_id, *, reason: str = "") -> Resident:
+    """The resident file, for a privacy officer handling a data-subject request or recording
+    consent on the resident's behalf. Http404 for anyone else (before anything is audited);
+    the opening itself is audited by ``access_resident_for_user``."""
+    municipality_ids = municipality_ids_for_role(user, Role.PRIVACY_OFFICER)
+    if not municipality_ids:
+        raise Http404("Not a privacy officer")
+    try:
+        reachable = (
+            residents_for_user(user)
+            .filter(pk=resident_id, municipality_id__in=municipality_ids)
+            .exists()
+        )
+    except (ValidationError, ValueError, TypeError) as exc:
+        raise Http404("No such resident") from exc
+    if not reachable:
+        raise Http404("No such resident")
+    return access_resident_for_user(user, resident_id, reason=reason)
+
+
+def user_ids_of_residents_in(municipality_ids) -> QuerySet:
+    """User ids of residents with an account in these municipalities (for the privacy
+    officer's audit scope: logins of the municipality's own residents)."""
+    return Resident.objects.filter(municipality_id__in=municipality_ids, user__isnull=False).values(
+        "user_id"
+    )

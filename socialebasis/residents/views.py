@@ -11,29 +11,52 @@
 - ``/dossiers/<id>/inzage/`` and ``/dossiers/<id>/wissen/``: a privacy officer handles a
   data-subject request of a resident (e.g. one without an account): the full export
   (readable page, ``?formaat=json`` for the file; audited) and erasure (with a reason).
+
+The resident's own pages (``/mijn-gegevens/``, URL namespace ``mydata``): overview,
+consents, who looked at my file, download (JSON and HTML) and erasure. They show only the
+logged-in user's own file (``own_resident_for_user``); an account without a file gets a 404
+page.
 """
 
+import functools
+import json
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from socialebasis.audit import events
-from socialebasis.privacy import actions as privacy_actions
-from socialebasis.privacy.access import (
+from socialebasis.audit.constants import EventType
+from socialebasis.privacy.subject import audit_entries
+from socialebasis.residents import actions
+from socialebasis.residents.access import (
     access_resident_as_privacy_officer,
+    access_resident_for_user,
     may_record_consent_on_behalf,
+    own_resident_for_user,
+    require_professional_verified,
 )
-from socialebasis.privacy.constants import Purpose
-from socialebasis.privacy.forms import OfficerEraseForm, OnBehalfConsentForm
-from socialebasis.privacy.queries import ConsentRequired, consent_states, require_consent
-from socialebasis.privacy.views import export_json_response, render_export
-from socialebasis.residents.access import access_resident_for_user, require_professional_verified
-from socialebasis.residents.queries import resident_list_for_user
+from socialebasis.residents.constants import Purpose
+from socialebasis.residents.export import audit_rows_about, build_export, export_as_json_data
+from socialebasis.residents.forms import (
+    ConsentsForm,
+    EraseForm,
+    OfficerEraseForm,
+    OnBehalfConsentForm,
+)
+from socialebasis.residents.queries import (
+    ConsentRequired,
+    consent_states,
+    require_consent,
+    resident_list_for_user,
+)
 
 PAGE_SIZE = 50
 REASON_MAX_LENGTH = 200
@@ -85,9 +108,11 @@ def consent_on_behalf(request, resident_id):
     if valid:
         purpose, change = form.cleaned_data["purpose"], form.cleaned_data["change"]
         if change == OnBehalfConsentForm.GIVE:
-            privacy_actions.do_give_consent(resident, purpose, request.user, reason)
+            actions.do_give_consent(resident, purpose, acting_user=request.user, reason=reason)
             messages.success(request, _("De toestemming is vastgelegd."))
-        elif privacy_actions.do_withdraw_consent(resident, purpose, request.user, reason):
+        elif actions.do_withdraw_consent(
+            resident, purpose, acting_user=request.user, reason=reason
+        ):
             messages.success(request, _("De toestemming is ingetrokken."))
         else:
             messages.info(request, _("Er was geen toestemming om in te trekken."))
@@ -128,7 +153,146 @@ def resident_erase(request, resident_id):
     reason = form.cleaned_data["reason"] if valid else "verzoek om wissen behandelen"
     resident = access_resident_as_privacy_officer(request.user, resident_id, reason=reason)
     if valid:
-        privacy_actions.do_erase_resident(resident, request.user, reason)
+        actions.do_erase_resident(resident, acting_user=request.user, reason=reason)
         messages.success(request, _("De gegevens van de inwoner zijn gewist."))
         return redirect("residents:list")
     return render(request, "residents/erase.html", {"resident": resident, "form": form})
+
+
+# ------------------------------------------------------- the resident's own data (/mijn-gegevens/)
+
+
+def own_file(view):
+    """Login required; passes the user's own resident file, or shows the 404 page
+    "no file linked to this account"."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        try:
+            resident = own_resident_for_user(request.user)
+        except Http404:
+            return render(request, "residents/mydata/no_file.html", status=404)
+        return view(request, resident, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@own_file
+def overview(request, resident):
+    states = consent_states(resident)
+    return render(
+        request,
+        "residents/mydata/overview.html",
+        {
+            "resident": resident,
+            "consents_given": sum(s.given for s in states),
+            "consents_total": len(states),
+            "views": audit_rows_about(resident).filter(event=EventType.RECORD_VIEWED).count(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@own_file
+def consents(request, resident):
+    """All consents on one page: a checkbox per purpose with its current text."""
+    states = consent_states(resident)
+    if request.method == "POST":
+        form = ConsentsForm(request.POST, states=states)
+        if form.is_valid():
+            changed = 0
+            try:
+                for state in states:
+                    wanted = form.cleaned_data[state.purpose]
+                    if wanted and not state.given:
+                        version = form.cleaned_data[f"version_{state.purpose}"]
+                        actions.do_give_consent(
+                            resident,
+                            state.purpose,
+                            acting_user=request.user,
+                            wording_version=version,
+                        )
+                        changed += 1
+                    elif not wanted and state.given:
+                        actions.do_withdraw_consent(
+                            resident, state.purpose, acting_user=request.user
+                        )
+                        changed += 1
+            except actions.WordingChanged as exc:
+                form.add_error(state.purpose, str(exc))
+            else:
+                if changed:
+                    messages.success(request, _("Uw keuzes zijn opgeslagen."))
+                else:
+                    messages.info(request, _("U heeft niets veranderd."))
+                return redirect("mydata:consents")
+    else:
+        form = ConsentsForm(states=states)
+    return render(request, "residents/mydata/consents.html", {"resident": resident, "form": form})
+
+
+@require_GET
+@own_file
+def who_looked(request, resident):
+    """Who looked at my file, and everything else that happened to it, newest first."""
+    page = Paginator(audit_rows_about(resident), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "residents/mydata/who_looked.html",
+        {"resident": resident, "page": page, "entries": audit_entries(page, resident)},
+    )
+
+
+def _export_filename(extension: str) -> str:
+    return f"mijn-gegevens-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def export_json_response(resident) -> HttpResponse:
+    """Everything about ``resident`` as a JSON download (the caller audits it)."""
+    data = export_as_json_data(build_export(resident))
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("json")}"'
+    return response
+
+
+def render_export(request, resident, *, json_url: str, for_officer: bool = False):
+    """Everything about ``resident`` as a readable page (the caller audits it)."""
+    context = {"resident_obj": resident, "json_url": json_url, "for_officer": for_officer}
+    return render(request, "residents/mydata/export.html", {**context, **build_export(resident)})
+
+
+@require_GET
+@own_file
+def download_json(request, resident):
+    """Everything about me, machine-readable (JSON). Audited as an export."""
+    events.export_made(request.user, resident, kind="inzageverzoek (json)")
+    return export_json_response(resident)
+
+
+@require_GET
+@own_file
+def download_html(request, resident):
+    """Everything about me, as a readable page. Audited as an export."""
+    events.export_made(request.user, resident, kind="inzageverzoek (html)")
+    return render_export(request, resident, json_url=reverse("mydata:download_json"))
+
+
+@require_http_methods(["GET", "POST"])
+@own_file
+def erase(request, resident):
+    """Erase my data: a confirmation page; the POST erases and logs out."""
+    form = EraseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        actions.do_erase_resident(resident, acting_user=request.user)
+        logout(request)
+        return redirect("mydata:erased")
+    return render(request, "residents/mydata/erase.html", {"resident": resident, "form": form})
+
+
+@require_GET
+def erased(request):
+    return render(request, "residents/mydata/erased.html")

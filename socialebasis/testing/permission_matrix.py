@@ -262,15 +262,15 @@ MATRIX: dict[str, Entry] = {
         row(NOT_FOUND), note="single sign-on: 404 unless configured (SB_OIDC_*)", group=ACCOUNT
     ),
     # -------------------------------------------------------- the resident's own pages
-    "privacy:overview": Entry(OWN_FILE, group=OWN),
-    "privacy:consents": Entry(OWN_FILE, post=OWN_FILE, note="own consents only", group=OWN),
-    "privacy:who_looked": Entry(OWN_FILE, note="who opened my file (audit)", group=OWN),
-    "privacy:download_json": Entry(OWN_FILE, note="export, audited", group=OWN),
-    "privacy:download_html": Entry(OWN_FILE, note="export, audited", group=OWN),
-    "privacy:erase": Entry(
+    "mydata:overview": Entry(OWN_FILE, group=OWN),
+    "mydata:consents": Entry(OWN_FILE, post=OWN_FILE, note="own consents only", group=OWN),
+    "mydata:who_looked": Entry(OWN_FILE, note="who opened my file (audit)", group=OWN),
+    "mydata:download_json": Entry(OWN_FILE, note="export, audited", group=OWN),
+    "mydata:download_html": Entry(OWN_FILE, note="export, audited", group=OWN),
+    "mydata:erase": Entry(
         OWN_FILE, post=OWN_FILE, note="empty form: nothing erased (200)", group=OWN
     ),
-    "privacy:erased": Entry(PUBLIC, note="after erasure (no personal data)", group=OWN),
+    "mydata:erased": Entry(PUBLIC, note="after erasure (no personal data)", group=OWN),
     # -------------------------------------------------------- professionals
     "residents:list": Entry(
         row(NOT_FOUND, anonymous=TO_LOGIN, professionals=OK),

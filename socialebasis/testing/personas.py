@@ -26,7 +26,7 @@ administrator          a functional administrator of the platform (``/beheer/``:
 other_municipality     a social worker of Buurtteam Overvecht in Utrecht
 =====================  ===================================================================
 
-Professionals (``PROFESSIONAL_ROLES``) have a confirmed TOTP device. ``login_as`` logs a
+Professionals (``professional_roles()``) have a confirmed TOTP device. ``login_as`` logs a
 persona in with the test client and, by default, marks the session as having passed
 two-factor authentication (django-otp keeps ``otp_device_id`` in the session).
 
@@ -44,7 +44,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from socialebasis.accounts.constants import PROFESSIONAL_ROLES, Role
+from socialebasis.accounts.constants import Role, professional_roles
 from socialebasis.accounts.models import Membership, Team
 from socialebasis.directory import models as d
 from socialebasis.residents.models import Resident
@@ -102,7 +102,7 @@ class Persona:
 
     @property
     def is_professional(self) -> bool:
-        return self.role in PROFESSIONAL_ROLES
+        return self.role in professional_roles()
 
 
 @dataclass
@@ -188,13 +188,9 @@ def build_personas(*, password_hash: str | None = None) -> PersonaWorld:
     )
     utrecht_service = f.ServiceFactory(organization=utrecht_org, name="Sociaal raadslieden")
 
-    team_west = Team.objects.create(
-        name="Buurtteam West", municipality=amsterdam, organization=provider
-    )
+    team_west = Team.objects.create(name="Buurtteam West", municipality=amsterdam)
     team_west.districts.add(west)
-    team_oost = Team.objects.create(
-        name="Buurtteam Oost", municipality=amsterdam, organization=provider
-    )
+    team_oost = Team.objects.create(name="Buurtteam Oost", municipality=amsterdam)
     team_oost.districts.add(oost)
     team_utrecht = Team.objects.create(name="Buurtteam Overvecht", municipality=utrecht)
     team_utrecht.districts.add(overvecht)
@@ -217,10 +213,9 @@ def build_personas(*, password_hash: str | None = None) -> PersonaWorld:
             role=role,
             municipality=municipality,
             team=teams.get(where) if where else None,
-            organization=provider if where in ("west", "oost") else None,
         )
         persona = Persona(key=key, label=label, role=role, user=user)
-        if role in PROFESSIONAL_ROLES:
+        if role in professional_roles():
             persona.device = _totp_device(user, key)
         personas[key] = persona
 
@@ -284,13 +279,11 @@ def _totp_device(user, key: str):
 
 
 def _give_consent(resident: Resident, user) -> None:
-    """Fatima lets her social worker see her network (when the privacy app is there)."""
-    if not apps.is_installed("socialebasis.privacy"):
-        return
-    from socialebasis.privacy.actions import do_give_consent
-    from socialebasis.privacy.constants import Purpose
+    """Fatima lets her social worker see her network."""
+    from socialebasis.residents.actions import do_give_consent
+    from socialebasis.residents.constants import Purpose
 
-    do_give_consent(resident, Purpose.WORKER_SEES_NETWORK, user)
+    do_give_consent(resident, Purpose.WORKER_SEES_NETWORK, acting_user=user)
 
 
 def login_as(client, persona: Persona | None, *, verified: bool = True):

@@ -37,7 +37,7 @@ class World(dict):
     __getattr__ = dict.__getitem__
 
 
-def _user(email, role=None, *, municipality, team=None, region=None, organization=None, name=""):
+def _user(email, role=None, *, municipality, team=None, region=None, name=""):
     user = get_user_model().objects.create_user(email, PASSWORD, full_name=name)
     if role:
         Membership.objects.create(
@@ -46,7 +46,6 @@ def _user(email, role=None, *, municipality, team=None, region=None, organizatio
             municipality=municipality,
             team=team,
             region=region,
-            organization=organization,
         )
     return user
 
@@ -66,9 +65,7 @@ def world(db, settings):
         code="BU03440101", name="Domplein", district=utrecht_district, municipality=utrecht
     )
     provider = f.OrganizationFactory(name="Buurtwerk West", municipality=amsterdam)
-    team_west = Team.objects.create(
-        name="Buurtteam West", municipality=amsterdam, organization=provider
-    )
+    team_west = Team.objects.create(name="Buurtteam West", municipality=amsterdam)
     team_west.districts.add(west)
     team_oost = Team.objects.create(name="Buurtteam Oost", municipality=amsterdam)
     team_oost.districts.add(oost)
@@ -118,7 +115,6 @@ def world(db, settings):
             Role.SOCIAL_WORKER,
             municipality=amsterdam,
             team=team_west,
-            organization=provider,
             name="Sanne de Vries",
         ),
         other_team=_user(

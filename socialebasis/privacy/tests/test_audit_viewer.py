@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from socialebasis.audit import events
 from socialebasis.audit.models import AuditEvent
-from socialebasis.privacy import actions
-from socialebasis.privacy.constants import Purpose
+from socialebasis.residents import actions
+from socialebasis.residents.constants import Purpose
 from socialebasis.testing.privacy import login_verified
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def log(world):
     """Rows in Amsterdam (views, a consent, a login) and one in Utrecht."""
     events.record_viewed(world.worker, world.resident, reason="intake")
     events.record_viewed(world.other_team, world.other_resident, reason='=HYPERLINK("x")')
-    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, world.own)
+    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, acting_user=world.own)
     events.login(world.worker)
     events.record_viewed(world.utrecht_privacy, world.utrecht_resident, reason="utrecht-intake")
     return world

@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from socialebasis.audit.models import AuditEvent
 from socialebasis.audit.verify import verify_chain
-from socialebasis.privacy import actions, wording
-from socialebasis.privacy.constants import Purpose
-from socialebasis.privacy.models import Consent
-from socialebasis.privacy.queries import (
+from socialebasis.privacy import wording
+from socialebasis.residents import actions
+from socialebasis.residents.constants import Purpose
+from socialebasis.residents.models import Consent
+from socialebasis.residents.queries import (
     ConsentRequired,
     consent_states,
     has_consent,
@@ -41,7 +42,7 @@ def new_wording(monkeypatch):
 
 def test_give_and_withdraw_by_the_resident(world):
     resident, own = world.resident, world.own
-    consent = actions.do_give_consent(resident, NETWORK, own)
+    consent = actions.do_give_consent(resident, NETWORK, acting_user=own)
     assert has_consent(resident, NETWORK)
     assert not has_consent(resident, SHARE)
     assert (consent.recorded_by, consent.on_behalf, consent.wording_version) == (own, False, 1)
@@ -49,24 +50,24 @@ def test_give_and_withdraw_by_the_resident(world):
     row = AuditEvent.objects.get(event="consent_given")
     assert (row.actor_id, row.subject_type, row.subject_id) == (
         own.pk,
-        "privacy.consent",
+        "residents.consent",
         str(consent.pk),
     )
     assert row.fields == ["worker_sees_network@v1"]
     assert row.municipality_code == "GM0363"
 
     # Giving again changes nothing.
-    assert actions.do_give_consent(resident, NETWORK, own) == consent
+    assert actions.do_give_consent(resident, NETWORK, acting_user=own) == consent
     assert Consent.objects.count() == 1
 
-    withdrawn = actions.do_withdraw_consent(resident, NETWORK, own)
+    withdrawn = actions.do_withdraw_consent(resident, NETWORK, acting_user=own)
     assert withdrawn.pk == consent.pk and withdrawn.withdrawn_by == own
     assert not has_consent(resident, NETWORK)
     assert AuditEvent.objects.filter(event="consent_withdrawn").count() == 1
-    assert actions.do_withdraw_consent(resident, NETWORK, own) is None
+    assert actions.do_withdraw_consent(resident, NETWORK, acting_user=own) is None
 
     # Consent again: a new row, the history stays.
-    actions.do_give_consent(resident, NETWORK, own)
+    actions.do_give_consent(resident, NETWORK, acting_user=own)
     assert has_consent(resident, NETWORK)
     assert Consent.objects.filter(resident=resident, purpose=NETWORK).count() == 2
     assert verify_chain().ok
@@ -74,14 +75,14 @@ def test_give_and_withdraw_by_the_resident(world):
 
 def test_new_wording_version_asks_again(world, new_wording):
     resident, own = world.resident, world.own
-    old = actions.do_give_consent(resident, NETWORK, own)
+    old = actions.do_give_consent(resident, NETWORK, acting_user=own)
     new_wording()
     assert not has_consent(resident, NETWORK)
     state = next(s for s in consent_states(resident) if s.purpose == NETWORK)
     assert state.outdated and not state.given
     with pytest.raises(actions.WordingChanged):
-        actions.do_give_consent(resident, NETWORK, own, wording_version=1)
-    new = actions.do_give_consent(resident, NETWORK, own, wording_version=2)
+        actions.do_give_consent(resident, NETWORK, acting_user=own, wording_version=1)
+    new = actions.do_give_consent(resident, NETWORK, acting_user=own, wording_version=2)
     old.refresh_from_db()
     assert old.superseded_at is not None and old.withdrawn_at is None
     assert (new.wording_version, new.wording_text) == (2, "Nieuwe tekst v2.")
@@ -91,15 +92,17 @@ def test_new_wording_version_asks_again(world, new_wording):
 def test_on_behalf_needs_a_reason(world):
     resident, officer = world.resident, world.privacy
     with pytest.raises(actions.ReasonRequired):
-        actions.do_give_consent(resident, SHARE, officer)
+        actions.do_give_consent(resident, SHARE, acting_user=officer)
     with pytest.raises(actions.ReasonRequired):
-        actions.do_give_consent(resident, SHARE, officer, reason="   ")
-    consent = actions.do_give_consent(resident, SHARE, officer, reason="brief van 3 maart")
+        actions.do_give_consent(resident, SHARE, acting_user=officer, reason="   ")
+    consent = actions.do_give_consent(
+        resident, SHARE, acting_user=officer, reason="brief van 3 maart"
+    )
     assert consent.on_behalf and consent.reason == "brief van 3 maart"
     row = AuditEvent.objects.get(event="consent_given")
     assert (row.actor_id, row.reason) == (officer.pk, "brief van 3 maart")
     with pytest.raises(actions.ReasonRequired):
-        actions.do_withdraw_consent(resident, SHARE, officer)
+        actions.do_withdraw_consent(resident, SHARE, acting_user=officer)
     assert has_consent(resident, SHARE)
 
 
@@ -108,7 +111,7 @@ def test_require_consent_refuses_clearly(world):
         require_consent(world.resident, NETWORK)
     assert "Mijn sociaal werker mag mijn netwerk zien" in str(info.value)
     assert "toestemming" in info.value.message
-    actions.do_give_consent(world.resident, NETWORK, world.own)
+    actions.do_give_consent(world.resident, NETWORK, acting_user=world.own)
     require_consent(world.resident, NETWORK)
 
 
@@ -118,12 +121,12 @@ def test_require_consent_refuses_clearly(world):
 def _post_consents(client, checked, versions=None):
     data = {f"version_{p}": (versions or {}).get(p, 1) for p in Purpose.values}
     data.update(dict.fromkeys(checked, "on"))
-    return client.post(reverse("privacy:consents"), data)
+    return client.post(reverse("mydata:consents"), data)
 
 
 def test_consent_page_gives_and_withdraws(client, world):
     client.force_login(world.own)
-    page = client.get(reverse("privacy:consents"))
+    page = client.get(reverse("mydata:consents"))
     assert page.status_code == 200
     for purpose in Purpose:
         assert str(wording.current_wording(purpose).text) in page.content.decode()
@@ -132,7 +135,7 @@ def test_consent_page_gives_and_withdraws(client, world):
     assert response.status_code == 302
     assert has_consent(world.resident, SHARE) and has_consent(world.resident, COUNT)
     assert not has_consent(world.resident, NETWORK)
-    page = client.get(reverse("privacy:consents")).content.decode()
+    page = client.get(reverse("mydata:consents")).content.decode()
     assert "Uw keuzes zijn opgeslagen" in page
     assert 'name="share_request_with_volunteers" class="utrecht-checkbox' in page
 
@@ -203,7 +206,7 @@ def test_network_section_refuses_without_consent(client, world):
     html = client.get(url).content.decode()
     assert 'id="network-refused"' in html
     assert "Dit kan alleen met toestemming van de inwoner" in html
-    actions.do_give_consent(world.resident, NETWORK, world.own)
+    actions.do_give_consent(world.resident, NETWORK, acting_user=world.own)
     html = client.get(url).content.decode()
     assert 'id="network-refused"' not in html and 'id="network"' in html
 
@@ -218,9 +221,11 @@ def test_only_consenting_residents_count_in_figures(world, new_wording):
         for i in range(12)
     ]
     for r in residents[:11]:
-        actions.do_give_consent(r, COUNT, world.privacy, reason="formulier")
-    actions.do_withdraw_consent(residents[10], COUNT, world.privacy, reason="belde")
-    actions.do_give_consent(world.resident, NETWORK, world.own)  # another purpose: no count
+        actions.do_give_consent(r, COUNT, acting_user=world.privacy, reason="formulier")
+    actions.do_withdraw_consent(residents[10], COUNT, acting_user=world.privacy, reason="belde")
+    actions.do_give_consent(
+        world.resident, NETWORK, acting_user=world.own
+    )  # another purpose: no count
 
     counted = set(countable_residents(amsterdam).values_list("pk", flat=True))
     assert counted == {r.pk for r in residents[:10]}
@@ -229,7 +234,7 @@ def test_only_consenting_residents_count_in_figures(world, new_wording):
     ]
 
     # Below ten people a cell is suppressed.
-    actions.do_withdraw_consent(residents[0], COUNT, world.privacy, reason="belde")
+    actions.do_withdraw_consent(residents[0], COUNT, acting_user=world.privacy, reason="belde")
     assert residents_per_neighbourhood(amsterdam)[0]["count"] is None
 
     # A new wording of the counting purpose: nobody counts until they agree again.

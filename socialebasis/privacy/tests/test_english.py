@@ -5,7 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from socialebasis.privacy.constants import Purpose
+from socialebasis.residents.constants import Purpose
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +18,7 @@ def back_to_dutch():
 def test_consent_page_in_english(client, world):
     client.force_login(world.own)
     with translation.override("en"):
-        url = reverse("privacy:consents")
+        url = reverse("mydata:consents")
     assert url.startswith("/en/")
     html = client.get(url).content.decode()
     assert "My consents" in html and "Yes, I give consent" in html

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from socialebasis.audit.models import AuditEvent
 from socialebasis.audit.verify import verify_chain
-from socialebasis.privacy import actions
-from socialebasis.privacy.constants import Purpose
-from socialebasis.privacy.models import Consent
+from socialebasis.residents import actions
+from socialebasis.residents.constants import Purpose
+from socialebasis.residents.models import Consent
 from socialebasis.residents.models import Resident
 from socialebasis.testing import factories as f
 from socialebasis.testing.privacy import PASSWORD, login_verified
@@ -36,32 +36,32 @@ def visited(client, world):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_need_login(client, page):
-    response = client.get(reverse(f"privacy:{page}"))
+    response = client.get(reverse(f"mydata:{page}"))
     assert response.status_code == 302 and "next=" in response["Location"]
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_account_without_a_file_gets_404(client, world, page):
     client.force_login(world.no_file)
-    response = client.get(reverse(f"privacy:{page}"))
+    response = client.get(reverse(f"mydata:{page}"))
     assert response.status_code == 404
     assert "Geen gegevens gevonden" in response.content.decode()
 
 
 def test_overview_shows_only_own_file(client, world):
     client.force_login(world.own)
-    html = client.get(reverse("privacy:overview")).content.decode()
+    html = client.get(reverse("mydata:overview")).content.decode()
     assert "Fatimaqx Zwanenburgqx" in html and "Spaarndammerbuurt" in html
     assert "Keesqz" not in html
 
 
 def test_who_looked_shows_the_professional_visit(client, world, visited):
     client.force_login(world.own)
-    response = client.get(reverse("privacy:who_looked"))
+    response = client.get(reverse("mydata:who_looked"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Sanne de Vries" in html
-    assert "Sociaal werker, Buurtteam West, Buurtwerk West" in html
+    assert "Sociaal werker, Buurtteam West" in html
     assert "huisbezoek voorbereiden" in html
     assert "Dossier bekeken" in html
     local = timezone.localtime(visited.occurred_at, timezone.get_default_timezone())
@@ -70,7 +70,7 @@ def test_who_looked_shows_the_professional_visit(client, world, visited):
 
     # Another resident does not see that visit.
     client.force_login(world.other_own)
-    html = client.get(reverse("privacy:who_looked")).content.decode()
+    html = client.get(reverse("mydata:who_looked")).content.decode()
     assert "Sanne de Vries" not in html and "huisbezoek" not in html
     assert 'id="who-looked-empty"' in html
 
@@ -78,22 +78,27 @@ def test_who_looked_shows_the_professional_visit(client, world, visited):
 def test_who_looked_after_the_professional_is_deleted(client, world, visited):
     world.worker.delete()
     client.force_login(world.own)
-    html = client.get(reverse("privacy:who_looked")).content.decode()
+    html = client.get(reverse("mydata:who_looked")).content.decode()
     assert "verwijderde gebruiker" in html and "Sanne" not in html
     assert "huisbezoek voorbereiden" in html
 
 
 def test_own_consent_changes_show_as_own(client, world):
-    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, world.own)
+    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, acting_user=world.own)
     client.force_login(world.own)
-    html = client.get(reverse("privacy:who_looked")).content.decode()
+    html = client.get(reverse("mydata:who_looked")).content.decode()
     assert "Toestemming gegeven" in html and "U zelf" in html
 
 
 def _linked_data(world):
-    actions.do_give_consent(world.resident, Purpose.COUNT_IN_NEIGHBOURHOOD_FIGURES, world.own)
     actions.do_give_consent(
-        world.resident, Purpose.SHARE_REQUEST_WITH_VOLUNTEERS, world.privacy, reason="brief"
+        world.resident, Purpose.COUNT_IN_NEIGHBOURHOOD_FIGURES, acting_user=world.own
+    )
+    actions.do_give_consent(
+        world.resident,
+        Purpose.SHARE_REQUEST_WITH_VOLUNTEERS,
+        acting_user=world.privacy,
+        reason="brief",
     )
     f.ErrorReportFactory(
         reporter_name="Fatimaqx", reporter_email="FATIMA.QX@example.org", message="Adres klopt niet"
@@ -104,7 +109,7 @@ def _linked_data(world):
 def test_download_json_has_everything(client, world, visited):
     _linked_data(world)
     client.force_login(world.own)
-    response = client.get(reverse("privacy:download_json"))
+    response = client.get(reverse("mydata:download_json"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"].startswith('attachment; filename="mijn-gegevens-')
@@ -144,7 +149,7 @@ def test_download_json_has_everything(client, world, visited):
 def test_download_html_is_readable_and_complete(client, world, visited):
     _linked_data(world)
     client.force_login(world.own)
-    response = client.get(reverse("privacy:download_html"))
+    response = client.get(reverse("mydata:download_html"))
     html = response.content.decode()
     assert response.status_code == 200
     for text in [
@@ -179,7 +184,7 @@ PERSONAL = ["Fatimaqx", "Zwanenburgqx", "fatima.qx@example.org", "0612345678"]
 
 def test_erase_confirm_page_keeps_input_on_errors(client, world):
     client.force_login(world.own)
-    url = reverse("privacy:erase")
+    url = reverse("mydata:erase")
     assert client.get(url).status_code == 200
     response = client.post(url, {"password": ""})
     assert response.status_code == 200
@@ -199,13 +204,13 @@ def test_erasure_removes_personal_data_everywhere(client, world, visited):
     resident_id, user = world.resident.pk, world.own
     assert all(text in _dump() for text in PERSONAL)
     client.force_login(user)
-    client.get(reverse("privacy:download_json"))
+    client.get(reverse("mydata:download_json"))
 
-    response = client.post(reverse("privacy:erase"), {"confirm": "on", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("privacy:erased")
+    response = client.post(reverse("mydata:erase"), {"confirm": "on", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("mydata:erased")
     assert "Uw gegevens zijn gewist" in client.get(response["Location"]).content.decode()
     # Logged out, and the account cannot log in again.
-    assert client.get(reverse("privacy:overview")).status_code == 302
+    assert client.get(reverse("mydata:overview")).status_code == 302
     assert not client.login(username="fatima.qx@example.org", password=PASSWORD)
 
     dump = _dump()
@@ -239,9 +244,9 @@ def test_erasure_removes_personal_data_everywhere(client, world, visited):
 
 def test_privacy_officer_erasure_needs_a_reason(world):
     with pytest.raises(actions.ReasonRequired):
-        actions.do_erase_resident(world.resident, world.privacy)
+        actions.do_erase_resident(world.resident, acting_user=world.privacy)
     removed = actions.do_erase_resident(
-        world.resident, world.privacy, reason="schriftelijk verzoek"
+        world.resident, acting_user=world.privacy, reason="schriftelijk verzoek"
     )
     assert removed["resident"] == 1 and removed["account"] == 1
     assert AuditEvent.objects.get(event="record_erased").reason == "schriftelijk verzoek"
@@ -252,7 +257,7 @@ def test_erasure_keeps_a_professional_account(world):
     from socialebasis.accounts.models import Membership
 
     Membership.objects.create(user=world.own, role=Role.SOCIAL_WORKER, municipality=world.amsterdam)
-    removed = actions.do_erase_resident(world.resident, world.own)
+    removed = actions.do_erase_resident(world.resident, acting_user=world.own)
     assert "account" not in removed
     world.own.refresh_from_db()
     assert world.own.is_active and world.own.email == "fatima.qx@example.org"

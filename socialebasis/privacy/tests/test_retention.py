@@ -16,9 +16,11 @@ from socialebasis.accounts.models import Membership
 from socialebasis.audit.models import AuditEvent
 from socialebasis.audit.verify import verify_chain
 from socialebasis.directory.models import ErrorReport
-from socialebasis.privacy import actions, retention
-from socialebasis.privacy.constants import Purpose, RetentionAction
-from socialebasis.privacy.models import Consent
+from socialebasis.privacy import retention
+from socialebasis.residents import actions
+from socialebasis.privacy.constants import RetentionAction
+from socialebasis.residents.constants import Purpose
+from socialebasis.residents.models import Consent
 from socialebasis.residents.models import Resident
 from socialebasis.testing import factories as f
 
@@ -32,7 +34,7 @@ def aged(world):
     """An inactive resident (with consent and an account), an old and a new error report,
     a deactivated resident account and a deactivated professional account, all old."""
     old = timezone.now() - LONG_AGO
-    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, world.own)
+    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, acting_user=world.own)
     Resident.objects.filter(pk=world.resident.pk).update(last_activity_at=old)
     old_report = f.ErrorReportFactory(reporter_name="Oudqx Melder", reporter_email="oud@x.org")
     new_report = f.ErrorReportFactory(reporter_name="Nieuw")
@@ -62,7 +64,7 @@ def _run(*args) -> str:
 def test_every_personal_model_declares_a_policy():
     for label in [
         "residents.Resident",
-        "privacy.Consent",
+        "residents.Consent",
         "directory.ErrorReport",
         "accounts.User",
         "audit.AuditEvent",
@@ -125,7 +127,7 @@ def test_real_run_anonymises_deletes_and_audits(aged, world):
     assert ("directory.errorreport", str(aged["old_report"].pk), "deleted") in subjects
     assert ("accounts.user", str(gone.pk), "anonymised") in subjects
     assert ("accounts.user", str(own.pk), "anonymised") in subjects
-    assert any(t == "privacy.consent" and r == "deleted" for t, _, r in subjects)
+    assert any(t == "residents.consent" and r == "deleted" for t, _, r in subjects)
     assert all(r.actor_id is None for r in applied)
     assert applied.get(subject_type="residents.resident").municipality_code == "GM0363"
 
@@ -142,7 +144,7 @@ def test_real_run_anonymises_deletes_and_audits(aged, world):
 
 
 def test_recent_activity_keeps_a_file(world):
-    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, world.own)
+    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, acting_user=world.own)
     results = retention.apply_retention(now=timezone.now() + timedelta(days=365))
     assert all(not r.ids for r in results)
     results = retention.apply_retention(dry_run=True, now=timezone.now() + timedelta(days=800))
@@ -168,4 +170,4 @@ def test_now_option_needs_a_time_zone(world):
 def test_list_policies():
     output = _run("--list-policies")
     assert "residents.Resident: anonimiseren (24 maanden na laatste activiteit)" in output
-    assert "privacy.Consent: verdwijnt met het inwonersdossier" in output
+    assert "residents.Consent: verdwijnt met het inwonersdossier" in output

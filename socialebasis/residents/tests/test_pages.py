@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from socialebasis.audit.models import AuditEvent
-from socialebasis.privacy import actions
-from socialebasis.privacy.constants import Purpose
+from socialebasis.residents import actions
+from socialebasis.residents.constants import Purpose
 from socialebasis.testing.privacy import login_verified
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_list_and_file_need_two_factor(client, world):
 
 
 def test_opening_a_file_is_audited_with_the_reason(client, world):
-    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, world.own)
+    actions.do_give_consent(world.resident, Purpose.WORKER_SEES_NETWORK, acting_user=world.own)
     login_verified(client, world.worker)
     response = client.get(_detail(world.resident.pk), {"reden": "intake"})
     html = response.content.decode()

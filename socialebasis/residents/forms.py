@@ -1,12 +1,12 @@
-"""Forms of the privacy pages: a resident's consents, consent on a resident's behalf, and
+"""Forms of the residents' pages: a resident's consents, consent on a resident's behalf, and
 the erasure confirmation. Errors are Dutch and name the field; input is kept."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from socialebasis.privacy.actions import REASON_MAX_LENGTH, WordingChanged
-from socialebasis.privacy.constants import Purpose
+from socialebasis.privacy.constants import PURPOSES
 from socialebasis.privacy.wording import current_wording
+from socialebasis.residents.actions import REASON_MAX_LENGTH, WordingChanged
 
 REASON_HELP = _(
     "Waarom legt u dit namens de inwoner vast? Deze reden wordt bewaard in het auditlog: "
@@ -50,7 +50,7 @@ class OnBehalfConsentForm(forms.Form):
     use_required_attribute = False
 
     GIVE, WITHDRAW = "give", "withdraw"
-    purpose = forms.ChoiceField(label=_("Doel"), choices=Purpose.choices)
+    purpose = forms.ChoiceField(label=_("Doel"), choices=PURPOSES.choices)
     change = forms.ChoiceField(
         label=_("Wat legt u vast?"),
         choices=[
