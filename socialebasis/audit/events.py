@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from socialebasis.audit.constants import EventType
 from socialebasis.audit.models import AuditEvent
+from socialebasis.lib.guard import unscoped
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x5B_A0D17  # PostgreSQL advisory lock id of the audit chain
@@ -39,7 +40,7 @@ def append(
 ) -> AuditEvent:
     """Append one row to the chain. Prefer the named functions below."""
     label, pk, code = _subject(subject)
-    with transaction.atomic():
+    with transaction.atomic(), unscoped("the audit writer reads the chain's head"):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])

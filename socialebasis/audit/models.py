@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from socialebasis.audit.constants import EVENTS
+from socialebasis.lib.guard import ProtectedManager
 
 
 class AppendOnlyError(Exception):
@@ -38,7 +39,10 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False, unique=True)
 
+    objects = ProtectedManager()
+
     class Meta:
+        base_manager_name = "objects"  # related lookups are guarded too
         verbose_name = _("auditregel")
         verbose_name_plural = _("auditlog")
         ordering = ["-sequence"]

@@ -21,6 +21,7 @@ from socialebasis.directory.constants import (
     ReportStatus,
     ServiceStatus,
 )
+from socialebasis.lib.guard import ProtectedManager
 
 
 class Sourced(models.Model):
@@ -524,7 +525,10 @@ class ErrorReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ProtectedManager()
+
     class Meta:
+        base_manager_name = "objects"  # related lookups are guarded too
         verbose_name = _("foutmelding")
         verbose_name_plural = _("foutmeldingen")
         ordering = ["-created_at"]

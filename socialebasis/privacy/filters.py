@@ -12,17 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from socialebasis.audit.constants import EVENTS
 from socialebasis.audit.models import AuditEvent
+from socialebasis.privacy.queries import audited_subject_types
 from socialebasis.privacy.registry import SUBJECT_TYPES
 
 
 def subject_type_choices():
     known = dict(SUBJECT_TYPES.choices())
-    for value in (
-        AuditEvent.objects.exclude(subject_type="")
-        .order_by()
-        .values_list("subject_type", flat=True)
-        .distinct()
-    ):
+    for value in audited_subject_types():
         known.setdefault(value, value)
     return sorted(known.items(), key=lambda item: str(item[1]))
 

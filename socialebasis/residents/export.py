@@ -2,32 +2,16 @@
 everything the platform holds about them (``build_export``), walking every section that an
 app registered with ``privacy.registry``."""
 
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from socialebasis.audit.models import AuditEvent
 from socialebasis.privacy.registry import resident_data_sections
 from socialebasis.privacy.subject import audit_entries, export_as_json_data  # noqa: F401
 from socialebasis.residents.models import Resident
+from socialebasis.residents.queries import audit_rows_about
 
 EXPORT_FORMAT = "sociale-basis/persoonsgegevens"
 EXPORT_VERSION = 1
-CONSENT_TYPES = ("residents.consent", "privacy.consent")
-
-
-def audit_rows_about(resident, *, account: bool = False) -> QuerySet[AuditEvent]:
-    """Audit rows about ``resident``'s file and consents; with ``account`` also the rows
-    about their account and the rows they caused themselves (logins, ...)."""
-    consent_ids = [str(pk) for pk in resident.consents.values_list("pk", flat=True)]
-    query = Q(subject_type="residents.resident", subject_id=str(resident.pk))
-    if consent_ids:
-        # Consent rows were labelled privacy.consent before the model moved here.
-        query |= Q(subject_type__in=CONSENT_TYPES, subject_id__in=consent_ids)
-    if account and resident.user_id:
-        query |= Q(subject_type="accounts.user", subject_id=str(resident.user_id))
-        query |= Q(actor_id=resident.user_id)
-    return AuditEvent.objects.filter(query).order_by("-sequence")
 
 
 RESIDENT_FIELDS = [

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socialebasis.lib.guard import ProtectedManager
 from socialebasis.privacy.wording import current_wording, purpose_label
 
 
@@ -50,7 +51,10 @@ class Resident(models.Model):
     last_activity_at = models.DateTimeField(_("laatste activiteit"), default=timezone.now)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ProtectedManager()
+
     class Meta:
+        base_manager_name = "objects"  # related lookups are guarded too
         verbose_name = _("inwoner")
         verbose_name_plural = _("inwoners")
         ordering = ["family_name", "given_name"]
@@ -105,7 +109,10 @@ class Consent(models.Model):
     withdrawal_reason = models.TextField(_("reden van intrekken"), blank=True)
     superseded_at = models.DateTimeField(_("vervangen op"), null=True, blank=True)
 
+    objects = ProtectedManager()
+
     class Meta:
+        base_manager_name = "objects"  # related lookups are guarded too
         # The table keeps the name it had when Consent lived in the privacy app.
         db_table = "privacy_consent"
         verbose_name = _("toestemming")

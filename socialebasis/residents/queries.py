@@ -12,14 +12,18 @@ current wording (``countable_residents``), and suppress every cell below
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from socialebasis.audit.models import AuditEvent
 from socialebasis.privacy.constants import PURPOSES, SMALL_CELL_THRESHOLD
 from socialebasis.privacy.wording import Wording, current_wording, purpose_label
 from socialebasis.residents.access import residents_for_user
 from socialebasis.residents.constants import Purpose
 from socialebasis.residents.models import Consent, Resident
+
+# Consent rows were labelled privacy.consent before the model moved to this app.
+CONSENT_TYPES = ("residents.consent", "privacy.consent")
 
 
 class ConsentRequired(PermissionDenied):
@@ -140,3 +144,16 @@ def resident_list_for_user(user) -> QuerySet[Resident]:
         .select_related("neighbourhood", "municipality")
         .order_by("family_name", "given_name", "pk")
     )
+
+
+def audit_rows_about(resident, *, account: bool = False) -> QuerySet[AuditEvent]:
+    """Audit rows about ``resident``'s file and consents; with ``account`` also the rows
+    about their account and the rows they caused themselves (logins, ...)."""
+    consent_ids = [str(pk) for pk in resident.consents.values_list("pk", flat=True)]
+    query = Q(subject_type="residents.resident", subject_id=str(resident.pk))
+    if consent_ids:
+        query |= Q(subject_type__in=CONSENT_TYPES, subject_id__in=consent_ids)
+    if account and resident.user_id:
+        query |= Q(subject_type="accounts.user", subject_id=str(resident.user_id))
+        query |= Q(actor_id=resident.user_id)
+    return AuditEvent.objects.filter(query).order_by("-sequence")

@@ -44,7 +44,7 @@ from socialebasis.residents.access import (
     require_professional_verified,
 )
 from socialebasis.residents.constants import Purpose
-from socialebasis.residents.export import audit_rows_about, build_export, export_as_json_data
+from socialebasis.residents.export import build_export, export_as_json_data
 from socialebasis.residents.forms import (
     ConsentsForm,
     EraseForm,
@@ -53,6 +53,7 @@ from socialebasis.residents.forms import (
 )
 from socialebasis.residents.queries import (
     ConsentRequired,
+    audit_rows_about,
     consent_states,
     require_consent,
     resident_list_for_user,

@@ -64,7 +64,7 @@ def world(db, settings):
     utrecht_hood = f.NeighbourhoodFactory(
         code="BU03440101", name="Domplein", district=utrecht_district, municipality=utrecht
     )
-    provider = f.OrganizationFactory(name="Buurtwerk West", municipality=amsterdam)
+    f.OrganizationFactory(name="Buurtwerk West", municipality=amsterdam)
     team_west = Team.objects.create(name="Buurtteam West", municipality=amsterdam)
     team_west.districts.add(west)
     team_oost = Team.objects.create(name="Buurtteam Oost", municipality=amsterdam)

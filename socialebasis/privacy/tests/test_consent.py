@@ -11,15 +11,15 @@ from socialebasis.audit.verify import verify_chain
 from socialebasis.privacy import wording
 from socialebasis.residents import actions
 from socialebasis.residents.constants import Purpose
-from socialebasis.residents.models import Consent
+from socialebasis.residents.models import Consent, Resident
 from socialebasis.residents.queries import (
     ConsentRequired,
     consent_states,
+    countable_residents,
     has_consent,
     require_consent,
+    residents_per_neighbourhood,
 )
-from socialebasis.residents.models import Resident
-from socialebasis.residents.queries import countable_residents, residents_per_neighbourhood
 from socialebasis.testing.privacy import login_verified
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,7 @@ from socialebasis.audit.models import AuditEvent
 from socialebasis.audit.verify import verify_chain
 from socialebasis.residents import actions
 from socialebasis.residents.constants import Purpose
-from socialebasis.residents.models import Consent
-from socialebasis.residents.models import Resident
+from socialebasis.residents.models import Consent, Resident
 from socialebasis.testing import factories as f
 from socialebasis.testing.privacy import PASSWORD, login_verified
 

@@ -17,11 +17,10 @@ from socialebasis.audit.models import AuditEvent
 from socialebasis.audit.verify import verify_chain
 from socialebasis.directory.models import ErrorReport
 from socialebasis.privacy import retention
-from socialebasis.residents import actions
 from socialebasis.privacy.constants import RetentionAction
+from socialebasis.residents import actions
 from socialebasis.residents.constants import Purpose
-from socialebasis.residents.models import Consent
-from socialebasis.residents.models import Resident
+from socialebasis.residents.models import Consent, Resident
 from socialebasis.testing import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import pytest
 from django.http import Http404
 
 from socialebasis.accounts.constants import Role
+from socialebasis.accounts.exceptions import TwoFactorRequired
 from socialebasis.accounts.models import Membership, Region, Team
 from socialebasis.audit.models import AuditEvent
-from socialebasis.accounts.exceptions import TwoFactorRequired
 from socialebasis.residents.access import access_resident_for_user, residents_for_user
 from socialebasis.residents.models import Resident
 from socialebasis.testing import factories as f
