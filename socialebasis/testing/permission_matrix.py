@@ -420,6 +420,34 @@ MATRIX["admin:auth_user_password_change"] = Entry(
 )
 
 
+# ---------------------------------------------------------------- rows an app brings itself
+
+
+def _app_permission_modules():
+    """``<app>.tests.permissions`` of every installed app that has one: its ``MATRIX`` rows
+    (route key -> Entry) and, optionally, ``url_values(param, key, world)`` for its own URL
+    parameters (None when the parameter is not its own). A new app declares its routes
+    there, without editing this file (docs/add-an-app.md)."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        name = f"{config.name}.tests.permissions"
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:
+            found = False
+        if found:
+            yield importlib.import_module(name)
+
+
+APP_MODULES = list(_app_permission_modules())
+for _module in APP_MODULES:
+    MATRIX.update(_module.MATRIX)
+
+
 def matches(glob: str, key: str) -> bool:
     return fnmatch.fnmatchcase(key, glob)
 
@@ -520,7 +548,19 @@ def url_values(route, world) -> dict[str, str]:
         elif param == "token":
             value = "ongeldig-" + uuid.UUID(int=0).hex[:8]
         else:
-            raise KeyError(f"{key}: no value for URL parameter {param!r} (add it to url_values)")
+            value = next(
+                (
+                    v
+                    for m in APP_MODULES
+                    if hasattr(m, "url_values")
+                    and (v := m.url_values(param, key, world)) is not None
+                ),
+                None,
+            )
+            if value is None:
+                raise KeyError(
+                    f"{key}: no value for URL parameter {param!r} (add it to url_values)"
+                )
         values[param] = str(value)
     return values
 
