@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from socialebasis.audit import events
+from socialebasis.lib.guard import unscoped
 from socialebasis.privacy.constants import RetentionAction
 
 
@@ -99,7 +100,7 @@ def apply_retention(*, dry_run: bool = False, now: datetime | None = None) -> li
             if dry_run:
                 result.ids.append(str(pk))
                 continue
-            with transaction.atomic():
+            with transaction.atomic(), unscoped("the retention job, one due row at a time"):
                 row = policy.model_class.objects.select_for_update().filter(pk=pk).first()
                 if row is None:
                     continue

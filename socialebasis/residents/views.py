@@ -44,6 +44,7 @@ from socialebasis.residents.access import (
     require_professional_verified,
 )
 from socialebasis.residents.constants import Purpose
+from socialebasis.residents.filters import ResidentFilter
 from socialebasis.residents.export import build_export, export_as_json_data
 from socialebasis.residents.forms import (
     ConsentsForm,
@@ -66,13 +67,17 @@ REASON_MAX_LENGTH = 200
 @require_GET
 @login_required
 def resident_list(request):
+    """The files the user may open, searchable by name and neighbourhood (``ResidentFilter``
+    over the already-scoped list); a bad filter value shows next to its field."""
     if not request.user.is_professional:
         raise Http404("Not a professional")
     require_professional_verified(request.user)
-    page = Paginator(resident_list_for_user(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "residents/list.html", {"page": page})
+    filterset = ResidentFilter(request.GET or None, queryset=resident_list_for_user(request.user))
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
+    if filterset.is_bound and not filterset.is_valid():
+        rows = rows.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "residents/list.html", {"page": page, "form": filterset.form})
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.urls import reverse
 from socialebasis.audit.models import AuditEvent
 from socialebasis.audit.verify import verify_chain
 from socialebasis.privacy import wording
+from socialebasis.privacy.constants import PURPOSES
 from socialebasis.residents import actions
 from socialebasis.residents.constants import Purpose
 from socialebasis.residents.models import Consent, Resident
@@ -119,7 +120,8 @@ def test_require_consent_refuses_clearly(world):
 
 
 def _post_consents(client, checked, versions=None):
-    data = {f"version_{p}": (versions or {}).get(p, 1) for p in Purpose.values}
+    # Every registered purpose is on the page (also the test-only example app's).
+    data = {f"version_{e.name}": (versions or {}).get(e.name, 1) for e in PURPOSES}
     data.update(dict.fromkeys(checked, "on"))
     return client.post(reverse("mydata:consents"), data)
 
