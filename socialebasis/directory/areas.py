@@ -1,6 +1,7 @@
 """The directory on the area pages (``areas.registry``, registered in ``DirectoryConfig.ready``):
 a neighbourhood lists its facilities (and shows them on the map), a district links to the
-search in it, and the lists count the facilities per area (``n_locations``)."""
+search in it, and the lists count the facilities per area (``n_locations``). After a CBS
+import (``areas_imported``) the area centroids and the search index are brought up to date."""
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
@@ -12,6 +13,8 @@ from socialebasis.areas.registry import (
     register_area_annotations,
     register_area_section,
 )
+from socialebasis.areas.signals import areas_imported
+from socialebasis.directory.importers import after_import
 from socialebasis.directory.queries import first_address, locations_in_area
 
 # The path from an area to its locations, per area model.
@@ -65,6 +68,11 @@ def _marker(item) -> dict:
     }
 
 
+def after_cbs_import(sender, report, **kwargs) -> None:
+    after_import(report)
+
+
 def register() -> None:
     register_area_section(facilities_section)
     register_area_annotations(count_locations)
+    areas_imported.connect(after_cbs_import, dispatch_uid="directory.after_cbs_import")
