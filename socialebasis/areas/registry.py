@@ -9,7 +9,8 @@ map) imports none of them. The habit of NetBox's template extensions:
   area pages read ``n_locations`` (the facilities in the area, from the directory): a list
   shows it per district/neighbourhood, the index lists municipalities that have any.
 
-Apps register from their ``AppConfig.ready``.
+Apps register from their ``AppConfig.ready``. Other hooks of areas: the signal
+``areas.signals.areas_imported`` and ``areas.centroids.register_facility_points``.
 """
 
 from collections.abc import Callable, Mapping, Sequence

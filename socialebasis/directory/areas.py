@@ -1,12 +1,14 @@
 """The directory on the area pages (``areas.registry``, registered in ``DirectoryConfig.ready``):
 a neighbourhood lists its facilities (and shows them on the map), a district links to the
 search in it, and the lists count the facilities per area (``n_locations``). After a CBS
-import (``areas_imported``) the area centroids and the search index are brought up to date."""
+import (``areas_imported``) the area centroids and the search index are brought up to date;
+the locations place a neighbourhood without a boundary on the map (``areas.centroids``)."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Avg, Count, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from socialebasis.areas.centroids import register_facility_points
 from socialebasis.areas.models import District, Municipality, Neighbourhood
 from socialebasis.areas.registry import (
     AreaSection,
@@ -15,6 +17,7 @@ from socialebasis.areas.registry import (
 )
 from socialebasis.areas.signals import areas_imported
 from socialebasis.directory.importers import after_import
+from socialebasis.directory.models import Location
 from socialebasis.directory.queries import first_address, locations_in_area
 
 # The path from an area to its locations, per area model.
@@ -68,6 +71,18 @@ def _marker(item) -> dict:
     }
 
 
+def location_points() -> dict:
+    """neighbourhood id -> (lat, lon) mean of its locations with coordinates."""
+    rows = (
+        Location.objects.filter(
+            neighbourhood__isnull=False, latitude__isnull=False, longitude__isnull=False
+        )
+        .values("neighbourhood_id")
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
+    )
+    return {r["neighbourhood_id"]: (r["lat"], r["lon"]) for r in rows}
+
+
 def after_cbs_import(sender, report, **kwargs) -> None:
     after_import(report)
 
@@ -75,4 +90,5 @@ def after_cbs_import(sender, report, **kwargs) -> None:
 def register() -> None:
     register_area_section(facilities_section)
     register_area_annotations(count_locations)
+    register_facility_points(location_points)
     areas_imported.connect(after_cbs_import, dispatch_uid="directory.after_cbs_import")
