@@ -34,6 +34,7 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 schema: install
 	$(BIN)/python manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn

@@ -329,8 +329,8 @@ if _client_ip_header:
 
 # API throttling (DRF; the HSDS views use the same rates through socialebasis.lib.ratelimit).
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
-    "socialebasis.api.throttling.AnonThrottle",
-    "socialebasis.api.throttling.UserThrottle",
+    "socialebasis.lib.drf.throttling.AnonThrottle",
+    "socialebasis.lib.drf.throttling.UserThrottle",
 ]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": rate(env_str("SB_API_RATE_ANON", "1000/h")),

@@ -3,8 +3,9 @@
 Rules (``centroid_source`` says which one applied):
 
 - an area with a boundary: the centroid of its polygon ("polygon");
-- a neighbourhood without one: the mean latitude/longitude of the directory locations in it
-  ("facilities"), else its district's centroid ("district");
+- a neighbourhood without one: the mean latitude/longitude of the facilities in it
+  ("facilities": the points apps register with ``register_facility_points``, the directory
+  its locations), else its district's centroid ("district");
 - a district without a boundary: the mean of its neighbourhoods' polygon or facility
   centroids ("neighbourhoods");
 - a municipality without a boundary: the mean of its districts' centroids ("districts").
@@ -16,11 +17,10 @@ degrees rounded to 6 decimals (about 0.1 m), so recomputing gives identical valu
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from statistics import fmean
 
-from django.apps import apps
 from django.db import transaction
-from django.db.models import Avg
 
 from socialebasis.areas.models import District, Municipality, Neighbourhood
 from socialebasis.lib.importing import Tally
@@ -50,19 +50,27 @@ def _mean(points: list[tuple[float, float]]) -> tuple[float, float]:
     )
 
 
+# Each returns {neighbourhood id: (lat, lon)}, the mean of its facilities with coordinates.
+FacilityPoints = Callable[[], dict]
+_facility_points: list[FacilityPoints] = []
+
+
+def register_facility_points(source: FacilityPoints) -> FacilityPoints:
+    """Add a source of facility points (from an app's ``AppConfig.ready``; the directory
+    registers its locations). With several sources the first registered wins per neighbourhood.
+    """
+    if source not in _facility_points:
+        _facility_points.append(source)
+    return source
+
+
 def _facility_centroids() -> dict:
-    """neighbourhood id -> (lat, lon) mean of its directory locations with coordinates."""
-    location = apps.get_model("directory", "Location")
-    rows = (
-        location.objects.filter(
-            neighbourhood__isnull=False, latitude__isnull=False, longitude__isnull=False
-        )
-        .values("neighbourhood_id")
-        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
-    )
-    return {
-        r["neighbourhood_id"]: (round(r["lat"], DECIMALS), round(r["lon"], DECIMALS)) for r in rows
-    }
+    """neighbourhood id -> (lat, lon) mean of its facilities, from the registered sources."""
+    centroids: dict = {}
+    for source in _facility_points:
+        for pk, (lat, lon) in source().items():
+            centroids.setdefault(pk, (round(lat, DECIMALS), round(lon, DECIMALS)))
+    return centroids
 
 
 def _polygon_centroids(model) -> dict:

@@ -1,17 +1,15 @@
 """Pages of areas: the municipalities with data, a district with its neighbourhoods, and a
-neighbourhood with its CBS figures and facilities."""
+neighbourhood with its CBS figures, and what other apps add to them (``areas.registry``:
+the directory's facilities)."""
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from socialebasis.areas.models import District, Municipality, Neighbourhood
-from socialebasis.directory.models import Location
-from socialebasis.directory.queries import first_address, locations_in_area
+from socialebasis.areas.registry import annotate_areas, area_sections
 from socialebasis.lib.format import format_count, format_percentage
 
 NO_DATA = gettext_lazy("geen gegevens")
@@ -19,18 +17,19 @@ NO_DATA = gettext_lazy("geen gegevens")
 
 @require_GET
 def index(request):
-    """Municipalities that have directory data or neighbourhood boundaries, with districts."""
-    has_locations = Exists(Location.objects.filter(municipality=OuterRef("pk")))
+    """Municipalities that have facilities or neighbourhood boundaries, with districts."""
     has_boundaries = Exists(
         Neighbourhood.objects.filter(municipality=OuterRef("pk"), geometry__isnull=False)
     )
-    municipalities = list(
-        Municipality.objects.filter(has_locations | has_boundaries).order_by("name")
-    )
-    districts = (
-        District.objects.filter(municipality__in=municipalities)
-        .annotate(n_locations=Count("neighbourhoods__locations"))
+    municipalities = [
+        m
+        for m in annotate_areas(Municipality.objects.annotate(has_boundaries=has_boundaries))
         .order_by("name")
+        .iterator()
+        if m.has_boundaries or getattr(m, "n_locations", 0)
+    ]
+    districts = annotate_areas(
+        District.objects.filter(municipality__in=municipalities).order_by("name")
     )
     by_municipality: dict = {m.pk: [] for m in municipalities}
     for district in districts:
@@ -52,9 +51,8 @@ def district_detail(request, code: str):
     district = get_object_or_404(
         District.objects.select_related("municipality"), code=code.strip().upper()
     )
-    neighbourhoods = district.neighbourhoods.annotate(n_locations=Count("locations")).order_by(
-        "name"
-    )
+    neighbourhoods = annotate_areas(district.neighbourhoods.order_by("name"))
+    sections = area_sections(district)
     return render(
         request,
         "areas/district_detail.html",
@@ -63,8 +61,8 @@ def district_detail(request, code: str):
             "municipality": district.municipality,
             "neighbourhoods": neighbourhoods,
             "figures": figures(district),
-            "map_data": _area_map_data(district, []),
-            "search_url": _search_url(district.code),
+            "sections": sections,
+            "map_data": _area_map_data(district, sections),
         },
     )
 
@@ -75,10 +73,7 @@ def neighbourhood_detail(request, code: str):
     neighbourhood = get_object_or_404(
         Neighbourhood.objects.select_related("district", "municipality"), code=code.strip().upper()
     )
-    locations = [
-        {"location": loc, "address": first_address(loc)}
-        for loc in locations_in_area(neighbourhood=neighbourhood)
-    ]
+    sections = area_sections(neighbourhood)
     return render(
         request,
         "areas/neighbourhood_detail.html",
@@ -87,9 +82,8 @@ def neighbourhood_detail(request, code: str):
             "district": neighbourhood.district,
             "municipality": neighbourhood.municipality,
             "figures": figures(neighbourhood),
-            "locations": locations,
-            "map_data": _area_map_data(neighbourhood, locations),
-            "search_url": _search_url(neighbourhood.code),
+            "sections": sections,
+            "map_data": _area_map_data(neighbourhood, sections),
         },
     )
 
@@ -118,21 +112,8 @@ def figures(area) -> list[tuple[str, str]]:
     ]
 
 
-def _area_map_data(area, locations) -> dict:
-    markers = []
-    for item in locations:
-        location = item["location"]
-        if location.latitude is None or location.longitude is None:
-            continue
-        markers.append(
-            {
-                "lat": location.latitude,
-                "lon": location.longitude,
-                "title": location.name,
-                "subtitle": str(item["address"]) if item["address"] else "",
-                "url": reverse("directory:location", args=[location.id]),
-            }
-        )
+def _area_map_data(area, sections) -> dict:
+    markers = [dict(marker) for section in sections for marker in section.markers]
     place = None
     if not area.geometry and not markers and area.centroid_lat is not None:
         place = {"lat": area.centroid_lat, "lon": area.centroid_lon, "label": area.name}
@@ -142,7 +123,3 @@ def _area_map_data(area, locations) -> dict:
         "polygon": area.geometry or None,
         "labels": {"place": _("Middelpunt")},
     }
-
-
-def _search_url(code: str) -> str:
-    return f"{reverse('directory:search')}?{urlencode({'area': code})}"

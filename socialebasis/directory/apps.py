@@ -11,3 +11,7 @@ class DirectoryConfig(AppConfig):
     def ready(self) -> None:
         # Error reports are personal data: protected, retention, export section.
         from socialebasis.directory import trust  # noqa: F401
+        from socialebasis.directory.areas import register as register_with_areas
+
+        # The facilities on the area pages; centroids and search index after a CBS import.
+        register_with_areas()

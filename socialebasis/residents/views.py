@@ -44,8 +44,8 @@ from socialebasis.residents.access import (
     require_professional_verified,
 )
 from socialebasis.residents.constants import Purpose
-from socialebasis.residents.filters import ResidentFilter
 from socialebasis.residents.export import build_export, export_as_json_data
+from socialebasis.residents.filters import ResidentFilter
 from socialebasis.residents.forms import (
     ConsentsForm,
     EraseForm,

@@ -9,8 +9,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from socialebasis.api.pagination import StandardPagination
-from socialebasis.api.params import bool_param
 from socialebasis.areas.api.serializers import (
     DistrictSerializer,
     MunicipalitySerializer,
@@ -18,7 +16,9 @@ from socialebasis.areas.api.serializers import (
 )
 from socialebasis.areas.filters import DistrictFilter, MunicipalityFilter, NeighbourhoodFilter
 from socialebasis.areas.models import District, Municipality, Neighbourhood
-from socialebasis.directory.api.serializers import NOT_FOUND_SCHEMA, VALIDATION_ERROR_SCHEMA
+from socialebasis.lib.drf.pagination import StandardPagination
+from socialebasis.lib.drf.params import bool_param
+from socialebasis.lib.drf.schemas import NOT_FOUND_SCHEMA, VALIDATION_ERROR_SCHEMA
 
 GEOMETRY = OpenApiParameter(
     "geometry", bool, description="1 adds the boundary as GeoJSON (WGS84) in `geometry`"

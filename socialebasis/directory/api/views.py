@@ -14,10 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from socialebasis.api.pagination import StandardPagination
 from socialebasis.directory.api.serializers import (
-    NOT_FOUND_SCHEMA,
-    VALIDATION_ERROR_SCHEMA,
     LocationSerializer,
     OrganizationSerializer,
     SearchResponseSerializer,
@@ -41,6 +38,8 @@ from socialebasis.directory.models import (
     TaxonomyTerm,
 )
 from socialebasis.directory.search import RADIUS_DEFAULT, SORTS, SearchError, search
+from socialebasis.lib.drf.pagination import StandardPagination
+from socialebasis.lib.drf.schemas import NOT_FOUND_SCHEMA, VALIDATION_ERROR_SCHEMA
 from socialebasis.lib.importing import chunked
 
 ERRORS = {

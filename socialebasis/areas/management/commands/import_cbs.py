@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from socialebasis.areas.importers import import_cbs
+from socialebasis.areas.signals import areas_imported
 from socialebasis.lib.importing import ImportFailure
 
 
@@ -38,15 +39,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from socialebasis.directory.importers import after_import
-
         data_dir = options["data_dir"] or settings.DATA_DIR
         started = time.monotonic()
         try:
             with transaction.atomic():
                 report = import_cbs(data_dir, options["municipality"])
                 if not options["no_post"]:
-                    after_import(report)
+                    areas_imported.send(sender=self.__class__, report=report)
         except ImportFailure as exc:
             raise CommandError(f"import-cbs aborted, nothing changed: {exc}") from exc
         report.write(
