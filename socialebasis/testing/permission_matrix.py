@@ -261,52 +261,6 @@ MATRIX: dict[str, Entry] = {
     "oidc:callback": Entry(
         row(NOT_FOUND), note="single sign-on: 404 unless configured (SB_OIDC_*)", group=ACCOUNT
     ),
-    # -------------------------------------------------------- the resident's own pages
-    "mydata:overview": Entry(OWN_FILE, group=OWN),
-    "mydata:consents": Entry(OWN_FILE, post=OWN_FILE, note="own consents only", group=OWN),
-    "mydata:who_looked": Entry(OWN_FILE, note="who opened my file (audit)", group=OWN),
-    "mydata:download_json": Entry(OWN_FILE, note="export, audited", group=OWN),
-    "mydata:download_html": Entry(OWN_FILE, note="export, audited", group=OWN),
-    "mydata:erase": Entry(
-        OWN_FILE, post=OWN_FILE, note="empty form: nothing erased (200)", group=OWN
-    ),
-    "mydata:erased": Entry(PUBLIC, note="after erasure (no personal data)", group=OWN),
-    # -------------------------------------------------------- professionals
-    "residents:list": Entry(
-        row(NOT_FOUND, anonymous=TO_LOGIN, professionals=OK),
-        note="names of only the files the user may open (empty for most roles)",
-        group=FILES,
-    ),
-    "residents:detail": Entry(
-        HER_FILE, note="every opening by a professional is audited", group=FILES
-    ),
-    "residents:consent": Entry(
-        row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
-        post=row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
-        note="consent on the resident's behalf, with a reason",
-        group=FILES,
-    ),
-    "residents:export": Entry(
-        row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
-        note="access request handled by the privacy officer: the full export, audited",
-        group=FILES,
-    ),
-    "residents:erase": Entry(
-        row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
-        post=row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
-        note="erasure by the privacy officer, with a reason; empty form: nothing erased (200)",
-        group=FILES,
-    ),
-    "privacy:audit": Entry(
-        row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
-        note="audit viewer: own municipality only",
-        group=PRIVACY,
-    ),
-    "privacy:audit_csv": Entry(
-        row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
-        note="CSV export, audited",
-        group=PRIVACY,
-    ),
     # -------------------------------------------------------- admin: special pages
     "admin:index": Entry(STAFF_ONLY, post=STAFF_ONLY, group=ADMIN, note="staff only"),
     "admin:login": Entry(
