@@ -53,14 +53,14 @@ class Command(BaseCommand):
 
     def _table(self, users):
         self.stdout.write("")
-        self.stdout.write(f"{'persona':<20} {'e-mail':<48} TOTP secret (base32)")
+        self.stdout.write(f"{'persona':<26} {'e-mail':<54} TOTP secret (base32)")
         for key, (label, _role, _where) in ALL_PERSONA_SPECS.items():
             user = users.filter(email=email_of(key)).first()
             if user is None:
                 continue
             secret = totp_secret_base32(key) if _has_device(user) else "-"
-            self.stdout.write(f"{key:<20} {user.email:<48} {secret}")
-            self.stdout.write(f"{'':<20} {label}")
+            self.stdout.write(f"{key:<26} {user.email:<54} {secret}")
+            self.stdout.write(f"{'':<26} {label}")
         self.stdout.write("")
         self.stdout.write(
             "Log in at /account/inloggen/. A code for a secret: oathtool --totp -b SECRET, or "
