@@ -17,8 +17,8 @@ from socialebasis.privacy.queries import (
     has_consent,
     require_consent,
 )
-from socialebasis.residents.models import Resident
 from socialebasis.residents.queries import countable_residents, residents_per_neighbourhood
+from socialebasis.residents.tests.factories import ResidentFactory
 from socialebasis.testing.personas import login_as
 
 pytestmark = pytest.mark.django_db
@@ -215,10 +215,7 @@ def test_network_section_refuses_without_consent(client, world):
 
 def test_only_consenting_residents_count_in_figures(world, new_wording):
     amsterdam, hood = world.municipality, world.neighbourhood
-    residents = [
-        Resident.objects.create(municipality=amsterdam, neighbourhood=hood, given_name=f"R{i}")
-        for i in range(12)
-    ]
+    residents = ResidentFactory.create_batch(12, neighbourhood=hood)
     for r in residents[:11]:
         actions.do_give_consent(r, COUNT, world.privacy_officer.user, reason="formulier")
     actions.do_withdraw_consent(residents[10], COUNT, world.privacy_officer.user, reason="belde")

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from socialebasis.accounts.tests.factories import MembershipFactory
 from socialebasis.audit.models import AuditEvent
 from socialebasis.audit.verify import verify_chain
 from socialebasis.privacy import actions
@@ -257,12 +258,7 @@ def test_privacy_officer_erasure_needs_a_reason(world):
 
 
 def test_erasure_keeps_a_professional_account(world):
-    from socialebasis.accounts.constants import Role
-    from socialebasis.accounts.models import Membership
-
-    Membership.objects.create(
-        user=world.resident.user, role=Role.SOCIAL_WORKER, municipality=world.municipality
-    )
+    MembershipFactory(social_worker=True, user=world.resident.user, municipality=world.municipality)
     removed = actions.do_erase_resident(world.resident_file, world.resident.user)
     assert "account" not in removed
     world.resident.user.refresh_from_db()

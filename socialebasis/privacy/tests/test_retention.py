@@ -11,8 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from socialebasis.accounts.constants import Role
-from socialebasis.accounts.models import Membership
+from socialebasis.accounts.tests.factories import MembershipFactory
 from socialebasis.audit.models import AuditEvent
 from socialebasis.audit.verify import verify_chain
 from socialebasis.directory.models import ErrorReport
@@ -37,14 +36,20 @@ def aged(world):
     old_report = f.ErrorReportFactory(reporter_name="Oudqx Melder", reporter_email="oud@x.org")
     new_report = f.ErrorReportFactory(reporter_name="Nieuw")
     ErrorReport.objects.filter(pk=old_report.pk).update(created_at=old)
-    users = get_user_model().objects
-    gone = users.create_user("weg.qx@example.org", "x" * 12, full_name="Wegqx", is_active=False)
-    Membership.objects.create(user=gone, role=Role.RESIDENT, municipality=world.municipality)
-    ex_worker = users.create_user("ex@buurtwerk.example.org", "x" * 12, is_active=False)
-    Membership.objects.create(
-        user=ex_worker, role=Role.SOCIAL_WORKER, municipality=world.municipality
-    )
-    users.filter(pk__in=[gone.pk, ex_worker.pk]).update(date_joined=old, last_login=None)
+    gone = MembershipFactory(
+        user__email="weg.qx@example.org",
+        user__full_name="Wegqx",
+        user__inactive=True,
+        user__date_joined=old,
+        municipality=world.municipality,
+    ).user
+    ex_worker = MembershipFactory(
+        social_worker=True,
+        user__email="ex@buurtwerk.example.org",
+        user__inactive=True,
+        user__date_joined=old,
+        municipality=world.municipality,
+    ).user
     return {
         "resident": world.resident_file,
         "own": world.resident.user,
