@@ -49,11 +49,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.event} {self.subject_type}:{self.subject_id}"
 
-    @property
-    def event_label(self):
-        """The registered label of ``event`` (the name itself if no app declares it)."""
-        return EVENTS.label(self.event)
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("audit rows cannot be changed")
@@ -61,6 +56,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit rows cannot be deleted")
+
+    @property
+    def event_label(self):
+        """The registered label of ``event`` (the name itself if no app declares it)."""
+        return EVENTS.label(self.event)
 
     def compute_hash(self) -> str:
         """The SHA-256 hex digest that chains this row to ``prev_hash``."""
