@@ -27,8 +27,11 @@ COMMANDS = {
 def _usage() -> str:
     lines = ["usage: socialebasis COMMAND [options]", "", "Commands:"]
     lines += [f"  {name:<22}{text}" for name, text in COMMANDS.items()]
-    lines += ["", "Any Django management command works too (migrate, createsuperuser, ...).",
-              "Run 'socialebasis COMMAND --help' for the options of a command."]
+    lines += [
+        "",
+        "Any Django management command works too (migrate, createsuperuser, ...).",
+        "Run 'socialebasis COMMAND --help' for the options of a command.",
+    ]
     return "\n".join(lines)
 
 

@@ -26,9 +26,7 @@ class AuditEvent(models.Model):
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     occurred_at = models.DateTimeField(_("tijdstip"), db_index=True)
-    event = models.CharField(
-        _("gebeurtenis"), max_length=30, db_index=True
-    )
+    event = models.CharField(_("gebeurtenis"), max_length=30, db_index=True)
     # A plain id, not a foreign key: deleting a user must not rewrite (SET NULL) audit rows.
     # The viewer resolves it to a user while that user exists.
     actor_id = models.UUIDField(_("wie (gebruikers-id)"), null=True, blank=True, db_index=True)

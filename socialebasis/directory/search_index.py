@@ -352,4 +352,3 @@ def _rebuild_vocabulary() -> None:
         batch_size=BATCH,
     )
     memory_vocabulary.invalidate()  # processes reload their copy for typo correction
-
