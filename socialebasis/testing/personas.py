@@ -41,7 +41,9 @@ newcomer                  an account without a role and without a file
 The world also has files without an account: ``oost_file`` (Kees, Dapperbuurt-Noord in
 Oost, another team's district) and ``utrecht_file`` (Els, Utrecht). Fatima has consented
 that her social worker sees her network; ``build_personas(consents=False)`` is the world
-before she gave any consent.
+before she gave any consent. For what a single test adds to the world, use the factories
+with traits: ``<app>/tests/factories.py`` (accounts, residents, privacy, audit) and
+``testing/factories.py`` (areas and the directory).
 
 Professionals (``PROFESSIONAL_ROLES``) have a confirmed TOTP device. ``login_as`` logs a
 persona in with the test client and, by default, marks the session as having passed
