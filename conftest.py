@@ -5,6 +5,16 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-query-counts",
+        action="store_true",
+        default=False,
+        help="rewrite socialebasis/testing/query_counts.json with the measured query counts "
+        "of the main pages instead of checking them (socialebasis/testing/query_counts.py)",
+    )
+
+
 # ---------------------------------------------------------------- shared fixtures
 
 import pytest  # noqa: E402

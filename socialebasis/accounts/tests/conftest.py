@@ -7,12 +7,11 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from socialebasis.accounts.constants import Role
-from socialebasis.accounts.models import Membership, Team, User
-from socialebasis.residents.models import Resident
+from socialebasis.accounts.tests.factories import PASSWORD, MembershipFactory, TeamFactory
+from socialebasis.residents.tests.factories import ResidentFactory
 from socialebasis.testing import factories as f
 
-PASSWORD = "een-lang-wachtwoord-42"
+__all__ = ["PASSWORD", "add_totp", "csrf_free", "login", "totp_code"]
 
 
 @pytest.fixture
@@ -20,22 +19,27 @@ def world(db):
     amsterdam = f.MunicipalityFactory()
     west = f.DistrictFactory(code="WK0363EE", municipality=amsterdam)
     hood = f.NeighbourhoodFactory(code="BU0363EE04", district=west)
-    team = Team.objects.create(name="Buurtteam West", municipality=amsterdam)
-    team.districts.add(west)
-    resident_user = User.objects.create_user("inwoner@example.org", PASSWORD, full_name="Fatima")
-    Membership.objects.create(user=resident_user, role=Role.RESIDENT, municipality=amsterdam)
-    resident = Resident.objects.create(
-        municipality=amsterdam, neighbourhood=hood, user=resident_user, given_name="Fatima"
+    team = TeamFactory(name="Buurtteam West", municipality=amsterdam, districts=[west])
+    resident = ResidentFactory(
+        with_account=True,
+        neighbourhood=hood,
+        given_name="Fatima",
+        family_name="",
+        email="inwoner@example.org",
+        user__full_name="Fatima",
     )
-    worker = User.objects.create_user("sw-west@example.org", PASSWORD, full_name="Sanne Werker")
-    Membership.objects.create(
-        user=worker, role=Role.SOCIAL_WORKER, municipality=amsterdam, team=team
-    )
+    worker = MembershipFactory(
+        social_worker=True,
+        team=team,
+        municipality=amsterdam,
+        user__email="sw-west@example.org",
+        user__full_name="Sanne Werker",
+    ).user
     return {
         "amsterdam": amsterdam,
         "team": team,
         "resident": resident,
-        "resident_user": resident_user,
+        "resident_user": resident.user,
         "worker": worker,
     }
 

@@ -12,7 +12,7 @@ from socialebasis.privacy import wording
 from socialebasis.privacy.constants import PURPOSES
 from socialebasis.residents import actions
 from socialebasis.residents.constants import Purpose
-from socialebasis.residents.models import Consent, Resident
+from socialebasis.residents.models import Consent
 from socialebasis.residents.queries import (
     ConsentRequired,
     consent_states,
@@ -21,7 +21,8 @@ from socialebasis.residents.queries import (
     require_consent,
     residents_per_neighbourhood,
 )
-from socialebasis.testing.privacy import login_verified
+from socialebasis.residents.tests.factories import ResidentFactory
+from socialebasis.testing.personas import login_as
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def new_wording(monkeypatch):
 
 
 def test_give_and_withdraw_by_the_resident(world):
-    resident, own = world.resident, world.own
+    resident, own = world.resident_file, world.resident.user
     consent = actions.do_give_consent(resident, NETWORK, acting_user=own)
     assert has_consent(resident, NETWORK)
     assert not has_consent(resident, SHARE)
@@ -75,7 +76,7 @@ def test_give_and_withdraw_by_the_resident(world):
 
 
 def test_new_wording_version_asks_again(world, new_wording):
-    resident, own = world.resident, world.own
+    resident, own = world.resident_file, world.resident.user
     old = actions.do_give_consent(resident, NETWORK, acting_user=own)
     new_wording()
     assert not has_consent(resident, NETWORK)
@@ -91,7 +92,7 @@ def test_new_wording_version_asks_again(world, new_wording):
 
 
 def test_on_behalf_needs_a_reason(world):
-    resident, officer = world.resident, world.privacy
+    resident, officer = world.resident_file, world.privacy_officer.user
     with pytest.raises(actions.ReasonRequired):
         actions.do_give_consent(resident, SHARE, acting_user=officer)
     with pytest.raises(actions.ReasonRequired):
@@ -109,11 +110,11 @@ def test_on_behalf_needs_a_reason(world):
 
 def test_require_consent_refuses_clearly(world):
     with pytest.raises(ConsentRequired) as info:
-        require_consent(world.resident, NETWORK)
+        require_consent(world.resident_file, NETWORK)
     assert "Mijn sociaal werker mag mijn netwerk zien" in str(info.value)
     assert "toestemming" in info.value.message
-    actions.do_give_consent(world.resident, NETWORK, acting_user=world.own)
-    require_consent(world.resident, NETWORK)
+    actions.do_give_consent(world.resident_file, NETWORK, acting_user=world.resident.user)
+    require_consent(world.resident_file, NETWORK)
 
 
 # ---------------------------------------------------------------- the resident's page
@@ -127,7 +128,7 @@ def _post_consents(client, checked, versions=None):
 
 
 def test_consent_page_gives_and_withdraws(client, world):
-    client.force_login(world.own)
+    login_as(client, world.resident)
     page = client.get(reverse("mydata:consents"))
     assert page.status_code == 200
     for purpose in Purpose:
@@ -135,20 +136,20 @@ def test_consent_page_gives_and_withdraws(client, world):
 
     response = _post_consents(client, [SHARE, COUNT])
     assert response.status_code == 302
-    assert has_consent(world.resident, SHARE) and has_consent(world.resident, COUNT)
-    assert not has_consent(world.resident, NETWORK)
+    assert has_consent(world.resident_file, SHARE) and has_consent(world.resident_file, COUNT)
+    assert not has_consent(world.resident_file, NETWORK)
     page = client.get(reverse("mydata:consents")).content.decode()
     assert "Uw keuzes zijn opgeslagen" in page
     assert 'name="share_request_with_volunteers" class="utrecht-checkbox' in page
 
     _post_consents(client, [COUNT])
-    assert not has_consent(world.resident, SHARE) and has_consent(world.resident, COUNT)
+    assert not has_consent(world.resident_file, SHARE) and has_consent(world.resident_file, COUNT)
     assert AuditEvent.objects.filter(event="consent_withdrawn").count() == 1
-    assert set(AuditEvent.objects.values_list("actor_id", flat=True)) == {world.own.pk}
+    assert set(AuditEvent.objects.values_list("actor_id", flat=True)) == {world.resident.user.pk}
 
 
 def test_consent_page_keeps_input_when_the_text_changed(client, world, new_wording):
-    client.force_login(world.own)
+    login_as(client, world.resident)
     new_wording()
     response = _post_consents(client, [NETWORK, SHARE], versions={NETWORK: 1})
     assert response.status_code == 200
@@ -162,15 +163,15 @@ def test_consent_page_keeps_input_when_the_text_changed(client, world, new_wordi
     assert not boxes[COUNT].endswith("checked")
     assert not Consent.objects.exists()
     response = _post_consents(client, [NETWORK], versions={NETWORK: 2})
-    assert response.status_code == 302 and has_consent(world.resident, NETWORK)
+    assert response.status_code == 302 and has_consent(world.resident_file, NETWORK)
 
 
 # ---------------------------------------------------------------- on behalf, by URL
 
 
 def test_privacy_officer_records_consent_on_behalf(client, world):
-    login_verified(client, world.privacy)
-    url = reverse("residents:consent", args=[world.resident.pk])
+    login_as(client, world.privacy_officer)
+    url = reverse("residents:consent", args=[world.resident_file.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"purpose": SHARE, "change": "give", "reason": ""})
     assert response.status_code == 200
@@ -182,9 +183,9 @@ def test_privacy_officer_records_consent_on_behalf(client, world):
     response = client.post(url, {"purpose": SHARE, "change": "give", "reason": "belde op"})
     assert response.status_code == 302
     consent = Consent.objects.get()
-    assert consent.on_behalf and consent.recorded_by == world.privacy
+    assert consent.on_behalf and consent.recorded_by == world.privacy_officer.user
     assert consent.reason == "belde op"
-    detail = client.get(reverse("residents:detail", args=[world.resident.pk])).content.decode()
+    detail = client.get(reverse("residents:detail", args=[world.resident_file.pk])).content.decode()
     assert "namens de inwoner" in detail
 
     client.post(url, {"purpose": SHARE, "change": "withdraw", "reason": "brief"})
@@ -192,10 +193,12 @@ def test_privacy_officer_records_consent_on_behalf(client, world):
     assert consent.withdrawn_at and consent.withdrawal_reason == "brief"
 
 
-@pytest.mark.parametrize("who", ["worker", "policy", "utrecht_privacy", "own", "volunteer"])
+@pytest.mark.parametrize(
+    "who", ["social_worker", "policy_officer", "utrecht_privacy_officer", "resident", "volunteer"]
+)
 def test_only_privacy_officers_record_on_behalf(client, world, who):
-    login_verified(client, world[who])
-    url = reverse("residents:consent", args=[world.resident.pk])
+    login_as(client, world[who])
+    url = reverse("residents:consent", args=[world.resident_file.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"purpose": SHARE, "change": "give", "reason": "x"}).status_code == 404
     assert not Consent.objects.exists()
@@ -203,12 +206,12 @@ def test_only_privacy_officers_record_on_behalf(client, world, who):
 
 
 def test_network_section_refuses_without_consent(client, world):
-    login_verified(client, world.worker)
-    url = reverse("residents:detail", args=[world.resident.pk])
+    login_as(client, world.social_worker)
+    url = reverse("residents:detail", args=[world.resident_file.pk])
     html = client.get(url).content.decode()
     assert 'id="network-refused"' in html
     assert "Dit kan alleen met toestemming van de inwoner" in html
-    actions.do_give_consent(world.resident, NETWORK, acting_user=world.own)
+    actions.do_give_consent(world.resident_file, NETWORK, acting_user=world.resident.user)
     html = client.get(url).content.decode()
     assert 'id="network-refused"' not in html and 'id="network"' in html
 
@@ -217,16 +220,17 @@ def test_network_section_refuses_without_consent(client, world):
 
 
 def test_only_consenting_residents_count_in_figures(world, new_wording):
-    amsterdam, hood = world.amsterdam, world.hood
-    residents = [
-        Resident.objects.create(municipality=amsterdam, neighbourhood=hood, given_name=f"R{i}")
-        for i in range(12)
-    ]
+    amsterdam, hood = world.municipality, world.neighbourhood
+    residents = ResidentFactory.create_batch(12, neighbourhood=hood)
     for r in residents[:11]:
-        actions.do_give_consent(r, COUNT, acting_user=world.privacy, reason="formulier")
-    actions.do_withdraw_consent(residents[10], COUNT, acting_user=world.privacy, reason="belde")
+        actions.do_give_consent(
+            r, COUNT, acting_user=world.privacy_officer.user, reason="formulier"
+        )
+    actions.do_withdraw_consent(
+        residents[10], COUNT, acting_user=world.privacy_officer.user, reason="belde"
+    )
     actions.do_give_consent(
-        world.resident, NETWORK, acting_user=world.own
+        world.resident_file, NETWORK, acting_user=world.resident.user
     )  # another purpose: no count
 
     counted = set(countable_residents(amsterdam).values_list("pk", flat=True))
@@ -236,7 +240,9 @@ def test_only_consenting_residents_count_in_figures(world, new_wording):
     ]
 
     # Below ten people a cell is suppressed.
-    actions.do_withdraw_consent(residents[0], COUNT, acting_user=world.privacy, reason="belde")
+    actions.do_withdraw_consent(
+        residents[0], COUNT, acting_user=world.privacy_officer.user, reason="belde"
+    )
     assert residents_per_neighbourhood(amsterdam)[0]["count"] is None
 
     # A new wording of the counting purpose: nobody counts until they agree again.

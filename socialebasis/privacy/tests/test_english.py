@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from socialebasis.residents.constants import Purpose
+from socialebasis.testing.personas import login_as
 
 
 @pytest.fixture(autouse=True)
@@ -16,7 +17,7 @@ def back_to_dutch():
 
 
 def test_consent_page_in_english(client, world):
-    client.force_login(world.own)
+    login_as(client, world.resident)
     with translation.override("en"):
         url = reverse("mydata:consents")
     assert url.startswith("/en/")

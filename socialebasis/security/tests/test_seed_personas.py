@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from socialebasis.testing.personas import (
+    ALL_PERSONA_SPECS,
     EMAIL_DOMAIN,
     PERSONA_PASSWORD,
-    PERSONA_SPECS,
     totp_key,
     totp_secret_base32,
 )
@@ -26,9 +26,9 @@ def seed(**options) -> str:
 
 def test_seeds_once_with_known_password_and_totp(client):
     output = seed()
-    assert f"created {len(PERSONA_SPECS)} personas" in output
+    assert f"created {len(ALL_PERSONA_SPECS)} personas" in output
     users = get_user_model().objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
-    assert users.count() == len(PERSONA_SPECS)
+    assert users.count() == len(ALL_PERSONA_SPECS)
     worker = users.get(email=f"social-worker@{EMAIL_DOMAIN}")
     assert worker.check_password(PERSONA_PASSWORD)
     assert totp_secret_base32("social_worker") in output
@@ -37,7 +37,7 @@ def test_seeds_once_with_known_password_and_totp(client):
     assert TOTPDevice.objects.get(user=worker).key == totp_key("social_worker")
     again = seed()
     assert "exist already" in again
-    assert users.count() == len(PERSONA_SPECS)
+    assert users.count() == len(ALL_PERSONA_SPECS)
 
 
 def test_refused_in_production(settings):

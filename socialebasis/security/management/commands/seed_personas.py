@@ -9,10 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from socialebasis.testing.personas import (
+    ALL_PERSONA_SPECS,
     EMAIL_DOMAIN,
     PERSONA_PASSWORD,
-    PERSONA_SPECS,
     build_personas,
+    email_of,
     totp_secret_base32,
 )
 
@@ -21,7 +22,8 @@ class Command(BaseCommand):
     help = (
         "Development only: create the test personas (resident, carer, volunteer, social "
         "workers, team lead, policy and privacy officer, administrator, another "
-        "municipality) with a known password and TOTP secrets. Refused when SB_PRODUCTION=1."
+        "municipality, and the few extra personas some tests need) with a known password "
+        "and TOTP secrets. Refused when SB_PRODUCTION=1."
     )
 
     def add_arguments(self, parser):
@@ -44,21 +46,21 @@ class Command(BaseCommand):
             with transaction.atomic():
                 build_personas(password_hash=make_password(options["password"]))
             self.stdout.write(
-                f"seed-personas: created {len(PERSONA_SPECS)} personas "
+                f"seed-personas: created {len(ALL_PERSONA_SPECS)} personas "
                 f"(password: {options['password']})."
             )
         self._table(users)
 
     def _table(self, users):
         self.stdout.write("")
-        self.stdout.write(f"{'persona':<20} {'e-mail':<48} TOTP secret (base32)")
-        for key, (label, _role, _where) in PERSONA_SPECS.items():
-            user = users.filter(email=f"{key.replace('_', '-')}@{EMAIL_DOMAIN}").first()
+        self.stdout.write(f"{'persona':<26} {'e-mail':<54} TOTP secret (base32)")
+        for key, (label, _role, _where) in ALL_PERSONA_SPECS.items():
+            user = users.filter(email=email_of(key)).first()
             if user is None:
                 continue
             secret = totp_secret_base32(key) if _has_device(user) else "-"
-            self.stdout.write(f"{key:<20} {user.email:<48} {secret}")
-            self.stdout.write(f"{'':<20} {label}")
+            self.stdout.write(f"{key:<26} {user.email:<54} {secret}")
+            self.stdout.write(f"{'':<26} {label}")
         self.stdout.write("")
         self.stdout.write(
             "Log in at /account/inloggen/. A code for a secret: oathtool --totp -b SECRET, or "
