@@ -42,8 +42,9 @@ class Taxonomy(models.Model):
     description = models.TextField(_("omschrijving"), blank=True)
     uri = models.URLField(_("URI"), blank=True)
     version = models.CharField(_("versie"), max_length=50, blank=True)
-    code = models.SlugField(_("code"), max_length=50, unique=True,
-                            help_text="extension: stable code, e.g. sb-thema")
+    code = models.SlugField(
+        _("code"), max_length=50, unique=True, help_text="extension: stable code, e.g. sb-thema"
+    )
 
     class Meta:
         verbose_name = _("taxonomie")
@@ -66,8 +67,9 @@ class TaxonomyTerm(models.Model):
     code = models.CharField(_("code"), max_length=100)
     name = models.CharField(_("naam"), max_length=200)
     description = models.TextField(_("omschrijving"), blank=True)
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     language = models.CharField(_("taal"), max_length=10, default="nl")
     term_uri = models.URLField(_("URI"), blank=True)
     path = models.CharField(_("pad"), max_length=500, db_index=True, editable=False)
@@ -76,8 +78,11 @@ class TaxonomyTerm(models.Model):
         verbose_name = _("taxonomieterm")
         verbose_name_plural = _("taxonomietermen")
         ordering = ["path"]
-        constraints = [models.UniqueConstraint(fields=["taxonomy", "code"],
-                                               name="unique_term_code_per_taxonomy")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["taxonomy", "code"], name="unique_term_code_per_taxonomy"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -99,20 +104,27 @@ class Organization(Sourced):
     legal_status = models.CharField(_("rechtsvorm"), max_length=100, blank=True)
     year_incorporated = models.PositiveSmallIntegerField(_("opgericht in"), null=True, blank=True)
     uri = models.URLField(_("URI"), blank=True, max_length=500)
-    parent_organization = models.ForeignKey("self", on_delete=models.SET_NULL, null=True,
-                                            blank=True, related_name="children")
-    kind = models.CharField(_("soort"), max_length=30, choices=OrganizationKind.choices,
-                            default=OrganizationKind.OTHER)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="organizations")
+    parent_organization = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    kind = models.CharField(
+        _("soort"), max_length=30, choices=OrganizationKind.choices, default=OrganizationKind.OTHER
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations"
+    )
 
     class Meta:
         verbose_name = _("organisatie")
         verbose_name_plural = _("organisaties")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(
-            fields=["source", "source_id"], condition=~models.Q(source=""),
-            name="unique_organization_source")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source=""),
+                name="unique_organization_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -125,12 +137,15 @@ class Location(Sourced):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="locations")
-    location_type = models.CharField(_("type"), max_length=10, choices=LocationType.choices,
-                                     default=LocationType.PHYSICAL)
-    kind = models.CharField(_("soort plek"), max_length=30, choices=LocationKind.choices,
-                            default=LocationKind.OTHER)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="locations"
+    )
+    location_type = models.CharField(
+        _("type"), max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL
+    )
+    kind = models.CharField(
+        _("soort plek"), max_length=30, choices=LocationKind.choices, default=LocationKind.OTHER
+    )
     name = models.CharField(_("naam"), max_length=300)
     alternate_name = models.CharField(_("andere naam"), max_length=300, blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
@@ -140,18 +155,24 @@ class Location(Sourced):
     longitude = models.FloatField(_("lengtegraad"), null=True, blank=True)
     external_identifier = models.CharField(max_length=200, blank=True)
     external_identifier_type = models.CharField(max_length=100, blank=True)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="locations")
-    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.SET_NULL, null=True,
-                                      blank=True, related_name="locations")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="locations"
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True, related_name="locations"
+    )
 
     class Meta:
         verbose_name = _("locatie")
         verbose_name_plural = _("locaties")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(
-            fields=["source", "source_id"], condition=~models.Q(source=""),
-            name="unique_location_source")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source=""),
+                name="unique_location_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -161,15 +182,17 @@ class Service(Sourced):
     """HSDS service: what an organisation offers (an activity, a consultation hour, support)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="services")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="services"
+    )
     name = models.CharField(_("naam"), max_length=300)
     alternate_name = models.CharField(_("andere naam"), max_length=300, blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
     url = models.URLField(_("website"), blank=True, max_length=500)
     email = models.EmailField(_("e-mail"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ServiceStatus.choices,
-                              default=ServiceStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.ACTIVE
+    )
     interpretation_services = models.TextField(_("tolkdiensten"), blank=True)
     application_process = models.TextField(_("aanmelden"), blank=True)
     fees_description = models.TextField(_("kosten"), blank=True)
@@ -177,17 +200,22 @@ class Service(Sourced):
     minimum_age = models.PositiveSmallIntegerField(_("minimumleeftijd"), null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(_("maximumleeftijd"), null=True, blank=True)
     alert = models.TextField(_("melding"), blank=True)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="services")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="services"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("dienst")
         verbose_name_plural = _("diensten")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(
-            fields=["source", "source_id"], condition=~models.Q(source=""),
-            name="unique_service_source")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~models.Q(source=""),
+                name="unique_service_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -197,17 +225,22 @@ class ServiceAtLocation(models.Model):
     """HSDS service_at_location: a service as delivered at one location."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE,
-                                related_name="service_at_locations")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE,
-                                 related_name="service_at_locations")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="service_at_locations"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="service_at_locations"
+    )
     description = models.TextField(_("omschrijving"), blank=True)
 
     class Meta:
         verbose_name = _("dienst op locatie")
         verbose_name_plural = _("diensten op locatie")
-        constraints = [models.UniqueConstraint(fields=["service", "location"],
-                                               name="unique_service_at_location")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "location"], name="unique_service_at_location"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.service} @ {self.location}"
@@ -226,8 +259,9 @@ class Address(models.Model):
     state_province = models.CharField(_("provincie"), max_length=100, blank=True)
     postal_code = models.CharField(_("postcode"), max_length=10, blank=True, db_index=True)
     country = models.CharField(_("land"), max_length=2, default="NL")
-    address_type = models.CharField(max_length=10, choices=LocationType.choices,
-                                    default=LocationType.PHYSICAL)
+    address_type = models.CharField(
+        max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL
+    )
 
     class Meta:
         verbose_name = _("adres")
@@ -241,14 +275,18 @@ class Contact(models.Model):
     """HSDS contact person for an organisation, service, service_at_location or location."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True,
-                                     blank=True, related_name="contacts")
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="contacts")
-    service_at_location = models.ForeignKey(ServiceAtLocation, on_delete=models.CASCADE,
-                                            null=True, blank=True, related_name="contacts")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="contacts")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
+    )
     name = models.CharField(_("naam"), max_length=200, blank=True)
     title = models.CharField(_("functie"), max_length=200, blank=True)
     department = models.CharField(_("afdeling"), max_length=200, blank=True)
@@ -266,20 +304,29 @@ class Phone(models.Model):
     """HSDS phone, linked to one of location, service, organisation, contact, or SAL."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="phones")
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="phones")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True,
-                                     blank=True, related_name="phones")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="phones")
-    service_at_location = models.ForeignKey(ServiceAtLocation, on_delete=models.CASCADE,
-                                            null=True, blank=True, related_name="phones")
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
     number = models.CharField(_("nummer"), max_length=50)
     extension = models.PositiveIntegerField(null=True, blank=True)
-    type = models.CharField(_("soort"), max_length=20, blank=True,
-                            help_text="HSDS: text, voice, fax, cell, video, pager, textphone")
+    type = models.CharField(
+        _("soort"),
+        max_length=20,
+        blank=True,
+        help_text="HSDS: text, voice, fax, cell, video, pager, textphone",
+    )
     description = models.TextField(_("omschrijving"), blank=True)
 
     class Meta:
@@ -297,12 +344,15 @@ class Schedule(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="schedules")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="schedules")
-    service_at_location = models.ForeignKey(ServiceAtLocation, on_delete=models.CASCADE,
-                                            null=True, blank=True, related_name="schedules")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+    )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     dtstart = models.DateField(null=True, blank=True)
@@ -331,12 +381,15 @@ class Language(models.Model):
     """HSDS language offered by a service or at a location (ISO 639-1 ``code``)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="languages")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="languages")
-    phone = models.ForeignKey(Phone, on_delete=models.CASCADE, null=True, blank=True,
-                              related_name="languages")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
+    )
+    phone = models.ForeignKey(
+        Phone, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
+    )
     name = models.CharField(_("taal"), max_length=100, blank=True)
     code = models.CharField(_("taalcode"), max_length=10, blank=True)
     note = models.TextField(blank=True)
@@ -353,8 +406,7 @@ class Accessibility(models.Model):
     """HSDS accessibility of a location. ``wheelchair`` (extension) is the searchable flag."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    location = models.ForeignKey(Location, on_delete=models.CASCADE,
-                                 related_name="accessibilities")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="accessibilities")
     description = models.TextField(_("omschrijving"), blank=True)
     details = models.TextField(_("details"), blank=True)
     url = models.URLField(blank=True)
@@ -377,8 +429,9 @@ class CostOption(models.Model):
     valid_to = models.DateField(null=True, blank=True)
     option = models.CharField(_("optie"), max_length=300, blank=True)
     currency = models.CharField(max_length=3, default="EUR")
-    amount = models.DecimalField(_("bedrag"), max_digits=10, decimal_places=2, null=True,
-                                 blank=True)
+    amount = models.DecimalField(
+        _("bedrag"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     amount_description = models.TextField(blank=True)
 
     class Meta:
@@ -404,12 +457,17 @@ class ServiceArea(models.Model):
     extent = models.TextField(blank=True)
     extent_type = models.CharField(max_length=20, blank=True)
     uri = models.URLField(blank=True)
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True,
-                                     blank=True, related_name="service_areas")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="service_areas"
+    )
     district_codes = models.TextField(
-        _("wijken (CBS-codes)"), blank=True,
-        help_text=_("Extensie: de wijken (WK-codes, gescheiden door spaties) van het "
-                    "werkgebied; leeg betekent de hele gemeente."))
+        _("wijken (CBS-codes)"),
+        blank=True,
+        help_text=_(
+            "Extensie: de wijken (WK-codes, gescheiden door spaties) van het "
+            "werkgebied; leeg betekent de hele gemeente."
+        ),
+    )
 
     class Meta:
         verbose_name = _("werkgebied")
@@ -425,17 +483,20 @@ class Attribute(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     link_id = models.UUIDField(db_index=True)
     link_type = models.CharField(max_length=50, blank=True)
-    link_entity = models.CharField(max_length=50,
-                                   help_text="service, location, organization, ...")
-    taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE,
-                                      related_name="attributes")
+    link_entity = models.CharField(max_length=50, help_text="service, location, organization, ...")
+    taxonomy_term = models.ForeignKey(
+        TaxonomyTerm, on_delete=models.CASCADE, related_name="attributes"
+    )
     value = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("kenmerk")
         verbose_name_plural = _("kenmerken")
-        constraints = [models.UniqueConstraint(fields=["link_entity", "link_id", "taxonomy_term"],
-                                               name="unique_attribute")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link_entity", "link_id", "taxonomy_term"], name="unique_attribute"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.link_entity}:{self.link_id} -> {self.taxonomy_term}"
@@ -445,17 +506,21 @@ class ErrorReport(models.Model):
     """Extension: a resident's report that an entry is wrong, awaiting moderation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="error_reports")
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="error_reports")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True,
-                                     blank=True, related_name="error_reports")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="error_reports"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="error_reports"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="error_reports"
+    )
     reporter_name = models.CharField(_("uw naam"), max_length=200)
     reporter_email = models.EmailField(_("uw e-mailadres (optioneel)"), blank=True)
     message = models.TextField(_("wat klopt er niet?"), max_length=5000)
-    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
-                              default=ReportStatus.NEW)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.NEW
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)
 
@@ -501,8 +566,9 @@ class SearchEntry(models.Model):
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, related_name="+")
-    service_at_location = models.ForeignKey(ServiceAtLocation, on_delete=models.CASCADE,
-                                            null=True, related_name="+")
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, on_delete=models.CASCADE, null=True, related_name="+"
+    )
     municipality_code = models.CharField(max_length=6, blank=True, db_index=True)
     district_code = models.CharField(max_length=8, blank=True, db_index=True)
     neighbourhood_code = models.CharField(max_length=10, blank=True, db_index=True)
@@ -510,7 +576,8 @@ class SearchEntry(models.Model):
     longitude = models.FloatField(null=True)
     organization_kind = models.CharField(max_length=30, blank=True)
     area_codes = models.TextField(
-        blank=True, help_text="service area districts, ' WK… WK… ', for entries without location")
+        blank=True, help_text="service area districts, ' WK… WK… ', for entries without location"
+    )
     term_paths = models.TextField(blank=True)
     free = models.BooleanField(default=False)
     wheelchair = models.BooleanField(default=False)
@@ -520,8 +587,10 @@ class SearchEntry(models.Model):
     sort_name = models.CharField(max_length=300)
 
     class Meta:
-        indexes = [models.Index(fields=["latitude", "longitude"]),
-                   models.Index(fields=["sort_name"])]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"]),
+            models.Index(fields=["sort_name"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sort_name} ({self.neighbourhood_code or self.municipality_code})"

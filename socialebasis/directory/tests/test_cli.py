@@ -12,8 +12,12 @@ from socialebasis.directory.tests.test_search import world  # noqa: F401  (fixtu
 
 
 def test_top_level_help_lists_commands():
-    out = subprocess.run([sys.executable, "-m", "socialebasis.cli", "--help"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "socialebasis.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for command in ("demo", "import-cbs", "import-hsds", "export-hsds", "search"):
         assert command in out
 
@@ -45,12 +49,15 @@ def test_search_json(world, capsys):  # noqa: F811
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("args", "message"), [
-    (["eenzaam", "--near", "Atlantis"], "--near: Plaats 'Atlantis' niet gevonden"),
-    (["eenzaam", "--radius", "ver"], "--radius: Afstand moet een geheel aantal meters zijn"),
-    (["eenzaam", "--limit", "0"], "--limit: "),
-    ([], "text: Vul in wat u zoekt"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["eenzaam", "--near", "Atlantis"], "--near: Plaats 'Atlantis' niet gevonden"),
+        (["eenzaam", "--radius", "ver"], "--radius: Afstand moet een geheel aantal meters zijn"),
+        (["eenzaam", "--limit", "0"], "--limit: "),
+        ([], "text: Vul in wat u zoekt"),
+    ],
+)
 def test_search_errors_name_the_field(world, args, message):  # noqa: F811
     with pytest.raises(CommandError, match=message):
         call_command("search", *args)

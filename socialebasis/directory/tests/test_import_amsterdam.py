@@ -171,7 +171,8 @@ def test_poverty_record_with_organisation_on_second_line(loaded):
     codes = area.district_codes.split()
     assert codes and all(code.startswith("WK0363M") for code in codes)
     assert set(codes) == set(
-        District.objects.filter(code__startswith="WK0363M").values_list("code", flat=True))
+        District.objects.filter(code__startswith="WK0363M").values_list("code", flat=True)
+    )
 
 
 def test_city_wide_poverty_record_covers_the_whole_municipality(loaded):

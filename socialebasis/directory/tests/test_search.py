@@ -38,20 +38,29 @@ def north_of_origin(metres: float) -> tuple[float, float]:
     return ORIGIN[0] + metres / METRES_PER_DEGREE_LAT, ORIGIN[1]
 
 
-def add_service(name, description="", lat_lon=ORIGIN, themes=(), kind=None, postcode="1055AB",
-                **service_fields):
+def add_service(
+    name, description="", lat_lon=ORIGIN, themes=(), kind=None, postcode="1055AB", **service_fields
+):
     organization = f.OrganizationFactory(
-        name=f"Org {name}", kind=kind or OrganizationKind.COLLECTIVE_FACILITY)
-    service = f.ServiceFactory(name=name, description=description, organization=organization,
-                               **service_fields)
+        name=f"Org {name}", kind=kind or OrganizationKind.COLLECTIVE_FACILITY
+    )
+    service = f.ServiceFactory(
+        name=name, description=description, organization=organization, **service_fields
+    )
     location = None
     if lat_lon is not None:
         # as the importer does by point-in-polygon: the buurt the location lies in
         hood = Neighbourhood.objects.filter(
-            code="BU0363TA01" if postcode.startswith("1102") else "BU0363EE04").first()
-        location = f.LocationFactory(organization=organization, name=f"Plek {name}",
-                                     latitude=lat_lon[0], longitude=lat_lon[1],
-                                     kind=LocationKind.COMMUNITY_CENTRE, neighbourhood=hood)
+            code="BU0363TA01" if postcode.startswith("1102") else "BU0363EE04"
+        ).first()
+        location = f.LocationFactory(
+            organization=organization,
+            name=f"Plek {name}",
+            latitude=lat_lon[0],
+            longitude=lat_lon[1],
+            kind=LocationKind.COMMUNITY_CENTRE,
+            neighbourhood=hood,
+        )
         f.AddressFactory(location=location, postal_code=postcode)
         f.ServiceAtLocationFactory(service=service, location=location)
     for code in themes:
@@ -63,42 +72,86 @@ def add_service(name, description="", lat_lon=ORIGIN, themes=(), kind=None, post
 @pytest.fixture
 def world(db):
     district = f.DistrictFactory(code="WK0363EE", name="Landlust")
-    f.NeighbourhoodFactory(code="BU0363EE04", name="Landlust-Noord", district=district,
-                           postcode="1055", centroid_lat=ORIGIN[0], centroid_lon=ORIGIN[1])
+    f.NeighbourhoodFactory(
+        code="BU0363EE04",
+        name="Landlust-Noord",
+        district=district,
+        postcode="1055",
+        centroid_lat=ORIGIN[0],
+        centroid_lon=ORIGIN[1],
+    )
     far = f.DistrictFactory(code="WK0363TA", name="Bijlmer-Centrum")
-    f.NeighbourhoodFactory(code="BU0363TA01", name="Amsterdamse Poort", district=far,
-                           postcode="1102", centroid_lat=52.3125, centroid_lon=4.9490)
+    f.NeighbourhoodFactory(
+        code="BU0363TA01",
+        name="Amsterdamse Poort",
+        district=far,
+        postcode="1102",
+        centroid_lat=52.3125,
+        centroid_lon=4.9490,
+    )
     s = {}
     s["schuld"], _ = add_service(
-        "Schuldhulpverlening West", "Hulp bij rekeningen en betalingsachterstanden.",
-        north_of_origin(300), themes=["schuldhulp"])
+        "Schuldhulpverlening West",
+        "Hulp bij rekeningen en betalingsachterstanden.",
+        north_of_origin(300),
+        themes=["schuldhulp"],
+    )
     s["buurtkamer"], loc = add_service(
-        "Buurtkamer De Kolenkit", "Koffie en ontmoeting voor wie zich eenzaam voelt.",
-        north_of_origin(800), themes=["buurtkamer", "eenzaamheid"])
+        "Buurtkamer De Kolenkit",
+        "Koffie en ontmoeting voor wie zich eenzaam voelt.",
+        north_of_origin(800),
+        themes=["buurtkamer", "eenzaamheid"],
+    )
     Accessibility.objects.create(location=loc, wheelchair=True, description="Drempelvrij")
     s["eenzaamheid"], _ = add_service(
-        "Eenzaamheid samen aanpakken", "Gesprekken en activiteiten.", north_of_origin(1200))
+        "Eenzaamheid samen aanpakken", "Gesprekken en activiteiten.", north_of_origin(1200)
+    )
     s["ver_weg"], _ = add_service(
-        "Eenzaamheid Zuidoost", "Ontmoeting in de Bijlmer.", (52.3125, 4.9490), postcode="1102AB")
+        "Eenzaamheid Zuidoost", "Ontmoeting in de Bijlmer.", (52.3125, 4.9490), postcode="1102AB"
+    )
     s["mantelzorg"], _ = add_service(
-        "Mantelzorgondersteuning", "Steun en advies voor mantelzorgers.", north_of_origin(1500),
-        themes=["mantelzorg"], kind=OrganizationKind.SOCIAL_WORK_PROVIDER)
-    s["taal"], _ = add_service("Taalcafé", "Nederlands oefenen met buren.", north_of_origin(400),
-                               minimum_age=16, themes=["taal-en-digitaal"])
+        "Mantelzorgondersteuning",
+        "Steun en advies voor mantelzorgers.",
+        north_of_origin(1500),
+        themes=["mantelzorg"],
+        kind=OrganizationKind.SOCIAL_WORK_PROVIDER,
+    )
+    s["taal"], _ = add_service(
+        "Taalcafé",
+        "Nederlands oefenen met buren.",
+        north_of_origin(400),
+        minimum_age=16,
+        themes=["taal-en-digitaal"],
+    )
     Language.objects.create(service=s["taal"], code="nl", name="Nederlands")
     Language.objects.create(service=s["taal"], code="ar", name="Arabisch")
-    s["jongeren"], _ = add_service("Jongerencentrum Honk", "Sport en muziek.",
-                                   north_of_origin(600), minimum_age=12, maximum_age=23,
-                                   themes=["jongerenwerk"])
-    s["stadspas"], _ = add_service("Stadspas", "Korting op activiteiten bij een laag inkomen.",
-                                   None, themes=["minimaregelingen"])
-    ServiceArea.objects.create(service=s["stadspas"], name="Gemeente Amsterdam",
-                               municipality=s["stadspas"].municipality)
+    s["jongeren"], _ = add_service(
+        "Jongerencentrum Honk",
+        "Sport en muziek.",
+        north_of_origin(600),
+        minimum_age=12,
+        maximum_age=23,
+        themes=["jongerenwerk"],
+    )
+    s["stadspas"], _ = add_service(
+        "Stadspas",
+        "Korting op activiteiten bij een laag inkomen.",
+        None,
+        themes=["minimaregelingen"],
+    )
+    ServiceArea.objects.create(
+        service=s["stadspas"], name="Gemeente Amsterdam", municipality=s["stadspas"].municipality
+    )
     CostOption.objects.create(service=s["stadspas"], amount=0, option="Gratis")
     s["rand"], _ = add_service("Koffieochtend aan de rand", "", north_of_origin(1990))
     s["buiten"], _ = add_service("Koffieochtend net buiten", "", north_of_origin(2010))
-    Schedule.objects.create(service=s["buurtkamer"], freq="WEEKLY", byday="MO,TU,WE,TH,FR",
-                            opens_at=time(9), closes_at=time(17))
+    Schedule.objects.create(
+        service=s["buurtkamer"],
+        freq="WEEKLY",
+        byday="MO,TU,WE,TH,FR",
+        opens_at=time(9),
+        closes_at=time(17),
+    )
     SynonymGroup.objects.create(terms="geldzorgen, schulden")
     SynonymGroup.objects.create(terms="alleen, eenzaam")
     SynonymGroup.objects.create(terms="mantelzorg, zorgen voor naaste")
@@ -132,8 +185,9 @@ def test_compound_tail_hulpverlening_finds_schuldhulpverlening(world):
 
 def test_eenzaam_finds_eenzaamheid_and_description(world):
     found = names(run(q="eenzaam"))
-    assert {"Eenzaamheid samen aanpakken", "Eenzaamheid Zuidoost",
-            "Buurtkamer De Kolenkit"} <= set(found)
+    assert {"Eenzaamheid samen aanpakken", "Eenzaamheid Zuidoost", "Buurtkamer De Kolenkit"} <= set(
+        found
+    )
 
 
 def test_accents_are_folded(world):
@@ -176,11 +230,14 @@ def test_synonyms_are_editable_by_the_administrator(world):
     assert "Buurtkamer De Kolenkit" in names(run(q="gezelligheid"))
 
 
-@pytest.mark.parametrize(("typo", "expected"), [
-    ("eenzaamhied", "Eenzaamheid samen aanpakken"),
-    ("schuldhulpverlenign", "Schuldhulpverlening West"),
-    ("mantelzrog", "Mantelzorgondersteuning"),
-])
+@pytest.mark.parametrize(
+    ("typo", "expected"),
+    [
+        ("eenzaamhied", "Eenzaamheid samen aanpakken"),
+        ("schuldhulpverlenign", "Schuldhulpverlening West"),
+        ("mantelzrog", "Mantelzorgondersteuning"),
+    ],
+)
 def test_typo_tolerance_for_longer_words(world, typo, expected):
     response = run(q=typo)
     assert expected in names(response)
@@ -235,8 +292,12 @@ def test_nearby_facility_outranks_city_wide_service_with_the_same_words(world):
 
 def test_service_area_limited_to_districts(world):
     west, _ = add_service("Thuisadministratie West", "Hulp bij de post.", None)
-    ServiceArea.objects.create(service=west, municipality=west.municipality,
-                               name="Stadsdeel West", district_codes="WK0363EE WK0363EF")
+    ServiceArea.objects.create(
+        service=west,
+        municipality=west.municipality,
+        name="Stadsdeel West",
+        district_codes="WK0363EE WK0363EF",
+    )
     rebuild_search_index()
     assert names(run(q="thuisadministratie", near="1055")) == ["Thuisadministratie West"]
     assert names(run(q="thuisadministratie", near="1102")) == []  # Zuidoost
@@ -244,7 +305,8 @@ def test_service_area_limited_to_districts(world):
     assert names(run(q="thuisadministratie", area="WK0363TA")) == []
     # coordinates: the district comes from the nearest indexed location
     assert names(run(q="thuisadministratie", lat=ORIGIN[0], lon=ORIGIN[1])) == [
-        "Thuisadministratie West"]
+        "Thuisadministratie West"
+    ]
 
 
 def test_scores_are_between_zero_and_one_best_first(world):
@@ -361,7 +423,8 @@ def test_filter_open_now(world):
     tuesday_ten = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam
     sunday = datetime(2026, 11, 29, 11, 0, tzinfo=UTC)
     assert names(search(SearchParams(near="1055", open_now=True), now=tuesday_ten)) == [
-        "Buurtkamer De Kolenkit"]
+        "Buurtkamer De Kolenkit"
+    ]
     assert names(search(SearchParams(near="1055", open_now=True), now=sunday)) == []
 
 
