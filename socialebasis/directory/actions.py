@@ -89,6 +89,8 @@ def _save_entry(
         changed_fields = _changed_fields(entry)
     changed_fields = sorted(set(changed_fields) - {"updated_at"})
     if not adding and not changed_fields:
+        if save_related is not None:
+            save_related()  # writes nothing either; the admin's formsets expect to be saved
         return entry
     with transaction.atomic():
         entry.save()
