@@ -15,10 +15,12 @@ after an edit in the admin. Inactive and defunct services are not indexed.
 The vocabulary (``SearchTerm``: every word with the number of services it occurs in) is
 rebuilt by ``rebuild_search_index`` and updated incrementally by ``reindex_services``: each
 indexed service's words are kept in ``SearchServiceWords``, so a re-index adds and subtracts
-the counts of the words that service adds or drops (one service at 1,671: ~30 ms instead of
-~300 ms, see docs/performance.md). Vocabulary writers are serialised (SQLite: the write lock
-of ``BEGIN IMMEDIATE``; PostgreSQL: a transaction-level advisory lock), so two concurrent
-re-indexes never lose a count update.
+the counts of the words that service adds or drops (one service of the 1,671 of the demo:
+~40 ms and 29 queries instead of ~260 ms and 36; see docs/performance.md). What remains is
+mostly the compound lexicon (``_lexicon``), still read from every service (~30 ms).
+Vocabulary writers are serialised (SQLite: the write lock of ``BEGIN IMMEDIATE``;
+PostgreSQL: a transaction-level advisory lock), so two concurrent re-indexes never lose a
+count update.
 """
 
 from collections import Counter, defaultdict
