@@ -19,11 +19,15 @@ from socialebasis.audit import events as audit
 from socialebasis.directory import events
 from socialebasis.directory.constants import ReportStatus
 from socialebasis.directory.models import (
+    Attribute,
     ErrorReport,
     Location,
     Organization,
     Service,
     ServiceAtLocation,
+    SynonymGroup,
+    Taxonomy,
+    TaxonomyTerm,
 )
 from socialebasis.lib.importing import Report
 
@@ -204,6 +208,134 @@ def do_mark_verified(queryset, *, acting_user, day=None) -> int:
                 events.DIRECTORY_ENTRY_CHANGED, acting_user, entry, fields=["last_verified"]
             )
     return len(entries)
+
+
+# ------------------------------------------------------------------ taxonomy and synonyms
+
+
+def _term_service_ids(terms) -> list[UUID]:
+    return list(
+        Attribute.objects.filter(link_entity="service", taxonomy_term__in=terms).values_list(
+            "link_id", flat=True
+        )
+    )
+
+
+def _reindex_for_terms(service_ids: list[UUID]) -> None:
+    """After commit: re-index the services tagged with changed terms (their names are in the
+    documents) and recount the vocabulary (it counts taxonomy term names too)."""
+
+    def run() -> None:
+        from socialebasis.directory import search_index
+
+        search_index.reindex_services(service_ids)
+        search_index.rebuild_vocabulary()
+
+    transaction.on_commit(run)
+
+
+def _save_reference(obj, *, acting_user, changed_fields, save_related, terms) -> None:
+    adding = obj._state.adding
+    if changed_fields is None:
+        changed_fields = _changed_fields(obj)
+    changed_fields = sorted(set(changed_fields))
+    if not adding and not changed_fields:
+        if save_related is not None:
+            save_related()  # writes nothing either; the admin's formsets expect to be saved
+        return
+    with transaction.atomic():
+        obj.save()
+        if save_related is not None:
+            save_related()
+        audit.append(
+            events.DIRECTORY_ENTRY_CREATED if adding else events.DIRECTORY_ENTRY_CHANGED,
+            acting_user,
+            obj,
+            fields=changed_fields,
+        )
+        if terms is not None:
+            _reindex_for_terms(_term_service_ids(terms(obj)))
+
+
+def do_save_taxonomy(
+    taxonomy: Taxonomy,
+    *,
+    acting_user,
+    changed_fields: list[str] | None = None,
+    save_related: Callable[[], None] | None = None,
+) -> Taxonomy:
+    """Save a taxonomy (and, ``save_related``, its terms), audit it, and re-index the services
+    tagged with its terms plus the vocabulary after commit. Returns the taxonomy."""
+    _save_reference(
+        taxonomy,
+        acting_user=acting_user,
+        changed_fields=changed_fields,
+        save_related=save_related,
+        terms=lambda t: TaxonomyTerm.objects.filter(taxonomy=t),
+    )
+    return taxonomy
+
+
+def do_save_taxonomy_term(
+    term: TaxonomyTerm,
+    *,
+    acting_user,
+    changed_fields: list[str] | None = None,
+    save_related: Callable[[], None] | None = None,
+) -> TaxonomyTerm:
+    """Save a taxonomy term, audit it, and re-index the services tagged with it plus the
+    vocabulary after commit. Returns the term."""
+    _save_reference(
+        term,
+        acting_user=acting_user,
+        changed_fields=changed_fields,
+        save_related=save_related,
+        terms=lambda t: [t],
+    )
+    return term
+
+
+def do_save_synonym_group(
+    group: SynonymGroup,
+    *,
+    acting_user,
+    changed_fields: list[str] | None = None,
+    save_related: Callable[[], None] | None = None,
+) -> SynonymGroup:
+    """Save a synonym group and audit it (the search reads synonyms per query: no re-index).
+    Returns the group."""
+    _save_reference(
+        group,
+        acting_user=acting_user,
+        changed_fields=changed_fields,
+        save_related=save_related,
+        terms=None,
+    )
+    return group
+
+
+def _delete_reference(obj, *, acting_user, service_ids: list[UUID] | None) -> None:
+    with transaction.atomic():
+        audit.append(events.DIRECTORY_ENTRY_DELETED, acting_user, obj)
+        obj.delete()
+        if service_ids is not None:
+            _reindex_for_terms(service_ids)
+
+
+def do_delete_taxonomy(taxonomy: Taxonomy, *, acting_user) -> None:
+    """Delete a taxonomy with its terms and their tags; audited, the index follows."""
+    ids = _term_service_ids(TaxonomyTerm.objects.filter(taxonomy=taxonomy))
+    _delete_reference(taxonomy, acting_user=acting_user, service_ids=ids)
+
+
+def do_delete_taxonomy_term(term: TaxonomyTerm, *, acting_user) -> None:
+    """Delete a taxonomy term (and its sub-terms and tags); audited, the index follows."""
+    _delete_reference(term, acting_user=acting_user, service_ids=_term_service_ids([term]))
+
+
+def do_delete_synonym_group(group: SynonymGroup, *, acting_user) -> None:
+    """Delete a synonym group; audited."""
+    _delete_reference(group, acting_user=acting_user, service_ids=None)
 
 
 # ------------------------------------------------------------------ imports

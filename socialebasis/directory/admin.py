@@ -315,7 +315,9 @@ class TaxonomyTermInline(admin.TabularInline):
 
 
 @admin.register(Taxonomy)
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(ActionsMixin, admin.ModelAdmin):
+    save_action = staticmethod(actions.do_save_taxonomy)
+    delete_action = staticmethod(actions.do_delete_taxonomy)
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "code", "version"]
     search_fields = ["name", "code"]
@@ -323,7 +325,9 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaxonomyTerm)
-class TaxonomyTermAdmin(admin.ModelAdmin):
+class TaxonomyTermAdmin(ActionsMixin, admin.ModelAdmin):
+    save_action = staticmethod(actions.do_save_taxonomy_term)
+    delete_action = staticmethod(actions.do_delete_taxonomy_term)
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "code", "path", "taxonomy"]
     list_filter = ["taxonomy"]
@@ -333,7 +337,9 @@ class TaxonomyTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(SynonymGroup)
-class SynonymGroupAdmin(admin.ModelAdmin):
+class SynonymGroupAdmin(ActionsMixin, admin.ModelAdmin):
+    save_action = staticmethod(actions.do_save_synonym_group)
+    delete_action = staticmethod(actions.do_delete_synonym_group)
     formfield_overrides = HTTPS_URLS
     list_display = ["terms", "note"]
     search_fields = ["terms", "note"]

@@ -347,6 +347,14 @@ def _write_documents(entries: list[SearchEntry], documents: list[Document], lexi
             )
 
 
+def rebuild_vocabulary() -> None:
+    """Recount the whole vocabulary (``SearchTerm``), e.g. after taxonomy terms changed: their
+    names count too, and a service re-index does not see them. ~0.2-0.3 s at 1,671 services."""
+    with transaction.atomic():
+        _lock_vocabulary()
+        _rebuild_vocabulary()
+
+
 def _lock_vocabulary() -> None:
     """Serialise the writers of the vocabulary until the transaction ends (PostgreSQL; SQLite
     serialises writers already: ``transaction_mode=IMMEDIATE``)."""

@@ -132,6 +132,36 @@ def test_admin_mark_verified_audits_each_record(admin_client, world):
     assert row.fields == ["last_verified"] and row.subject_id == str(service.pk)
 
 
+def test_admin_add_of_an_organisation_is_audited(admin_client, world):
+    url = "/beheer/directory/organization/add/"
+    data = pages._admin_form_data(admin_client.get(url))
+    data.update(name="Stichting Repair", kind="other")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    [row] = rows(events.DIRECTORY_ENTRY_CREATED)
+    assert row.subject_type == "directory.organization" and "name" in row.fields
+
+
+def test_admin_taxonomy_term_rename_is_audited_and_the_vocabulary_follows(
+    admin_client, world, django_capture_on_commit_callbacks
+):
+    from socialebasis.directory.models import SearchTerm, TaxonomyTerm
+    from socialebasis.directory.search_index import count_vocabulary
+
+    term = TaxonomyTerm.objects.get(code="buurtkamer")
+    url = f"/beheer/directory/taxonomyterm/{term.pk}/change/"
+    data = pages._admin_form_data(admin_client.get(url))
+    data["name"] = "Huiskamer van de wijk"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    [row] = rows(events.DIRECTORY_ENTRY_CHANGED)
+    assert row.subject_type == "directory.taxonomyterm" and row.fields == ["name"]
+    counts, _ = count_vocabulary()
+    assert dict(SearchTerm.objects.values_list("term", "doc_count")) == dict(counts)
+    assert counts["wijk"] >= 1
+
+
 # ---------------------------------------------------------------- error reports
 
 
