@@ -54,7 +54,8 @@ def mark_verified_today(modeladmin, request, queryset):
 
 
 class ActionsMixin:
-    """Save and delete organisations, services and locations through their ``do_*`` actions.
+    """Save and delete directory entries (organisations, services, locations, taxonomies,
+    terms, synonym groups) through their ``do_*`` actions.
 
     ``save_model`` writes nothing: ``save_related`` calls the save action once the inlines
     are known, with the form's changed fields and the names of the changed inlines, and the
