@@ -1,4 +1,9 @@
-"""Every write of the accounts app, each with its audit event (``audit.events``)."""
+"""Every write of the accounts app, each with its audit event (``audit.events``).
+
+Every ``do_*`` function takes ``acting_user`` as a required keyword: the logged-in user who
+acts, or None when nobody is logged in (a resident registering, following a link from an
+e-mail, or resetting a forgotten password).
+"""
 
 import uuid
 
@@ -22,8 +27,9 @@ def do_logout_everywhere(user: User, *, acting_user) -> None:
         events.logout_everywhere(user, actor=acting_user)
 
 
-def do_verify_email(user: User, *, activate: bool = False) -> bool:
-    """Mark the e-mail address confirmed (a signed link or a password-reset link proved it).
+def do_verify_email(user: User, *, acting_user, activate: bool = False) -> bool:
+    """Mark the e-mail address confirmed (a signed link or a password-reset link proved it;
+    ``acting_user`` is usually None then, the audit row names ``user``).
 
     ``activate`` also activates an account that registered itself and never logged in.
     Returns False when it was confirmed already.
@@ -41,16 +47,18 @@ def do_verify_email(user: User, *, activate: bool = False) -> bool:
     return True
 
 
-def do_register_user(email: str, password: str, *, full_name: str = "") -> User:
-    """A resident's own account: inactive until the e-mail address is confirmed."""
+def do_register_user(email: str, password: str, *, acting_user, full_name: str = "") -> User:
+    """A resident's own account (``acting_user`` None) or one made for them: inactive until
+    the e-mail address is confirmed. Returns the new user."""
     with transaction.atomic():
         user = User.objects.create_user(email, password, full_name=full_name, is_active=False)
-        events.record_created(None, user)
+        events.record_created(acting_user, user)
     return user
 
 
-def do_record_password_change(user: User, *, acting_user=None) -> None:
-    """Audit a new password (set through Django's password forms, which save it)."""
+def do_record_password_change(user: User, *, acting_user) -> None:
+    """Audit a new password (set through Django's password forms, which save it) by
+    ``acting_user`` (an administrator, the user themself, or None: a reset by e-mail link)."""
     events.password_changed(user, actor=acting_user)
 
 
@@ -91,7 +99,9 @@ def do_disable_two_factor(user: User, *, acting_user) -> None:
         events.two_factor_disabled(acting_user, user)
 
 
-def do_record_recovery_code_used(user: User) -> None:
+def do_record_recovery_code_used(user: User, *, acting_user) -> None:
+    """Audit that ``user`` logged in with a recovery code (``acting_user``: the user, who
+    is not logged in yet while the code is checked, or None)."""
     events.recovery_code_used(user)
 
 

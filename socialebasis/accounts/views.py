@@ -48,6 +48,11 @@ from socialebasis.lib.ratelimit import rate_limited, too_many_requests
 NEW_CODES_KEY = "sb_new_recovery_codes"
 
 
+def _acting(request):
+    """The logged-in user of ``request``, or None (the ``acting_user`` of an action)."""
+    return request.user if request.user.is_authenticated else None
+
+
 def _with_next(url_name: str, next_url: str) -> str:
     url = reverse(url_name)
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
@@ -185,7 +190,7 @@ def two_factor_verify(request):
             else:
                 django_otp.login(request, device)
                 if twofactor.is_recovery_device(device):
-                    actions.do_record_recovery_code_used(user)
+                    actions.do_record_recovery_code_used(user, acting_user=user)
             if twofactor.is_recovery_device(device):
                 messages.warning(
                     request,
@@ -268,7 +273,7 @@ def verify_email(request, token):
     if user is None:
         return render(request, "accounts/verify_email.html", {"invalid": True}, status=400)
     if request.method == "POST":
-        if actions.do_verify_email(user, activate=True):
+        if actions.do_verify_email(user, acting_user=_acting(request), activate=True):
             messages.success(request, _("Uw e-mailadres is bevestigd."))
         else:
             messages.info(request, _("Uw e-mailadres was al bevestigd."))
@@ -384,7 +389,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)  # keeps this session, ends the others
-        actions.do_record_password_change(form.user)
+        actions.do_record_password_change(form.user, acting_user=self.request.user)
         messages.success(
             self.request,
             gettext_lazy("Uw wachtwoord is gewijzigd. Op andere apparaten bent u uitgelogd."),
@@ -418,8 +423,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         with transaction.atomic():
             response = super().form_valid(form)
-            actions.do_record_password_change(form.user)
-            actions.do_verify_email(form.user)
+            # A reset by e-mail link: nobody is logged in.
+            actions.do_record_password_change(form.user, acting_user=None)
+            actions.do_verify_email(form.user, acting_user=None)
         return response
 
 
@@ -446,7 +452,10 @@ def register(request):
         existing = User.objects.filter(email__iexact=email).first()
         if existing is None:
             user = actions.do_register_user(
-                email, form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
+                email,
+                form.cleaned_data["password1"],
+                acting_user=None,
+                full_name=form.cleaned_data["full_name"],
             )
             emails.send_verification_email(request, user)
         elif (

@@ -1,8 +1,9 @@
 """Admin (/beheer/) for coordinators: edit the social map, its taxonomy and synonyms, and
 moderate residents' error reports.
 
-Saving a service, location or organisation here re-indexes the affected services for search
-(``search_index.reindex_services``) once the whole form, inlines included, is saved.
+Every write goes through ``directory.actions`` (``do_save_*``, ``do_delete_*``,
+``do_moderate_error_report``...), which audits it and re-indexes the affected services for
+search once the whole form, inlines included, is saved and committed.
 """
 
 from django.contrib import admin, messages
@@ -30,17 +31,6 @@ from socialebasis.directory.models import (
     TaxonomyTerm,
 )
 
-
-def _reindex(service_ids) -> None:
-    """Re-index services after the current transaction commits (a failing index never loses
-    the coordinator's edit; the next rebuild catches up)."""
-    from socialebasis.directory import search_index
-
-    ids = list(dict.fromkeys(service_ids))
-    if ids:
-        transaction.on_commit(lambda: search_index.reindex_services(ids))
-
-
 # A URL typed without a scheme means https (Django 6's default; silences its deprecation).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -63,25 +53,40 @@ def mark_verified_today(modeladmin, request, queryset):
     )
 
 
-class ReindexMixin:
-    """Re-index the services an object touches after it is saved or deleted in the admin."""
+class ActionsMixin:
+    """Save and delete directory entries (organisations, services, locations, taxonomies,
+    terms, synonym groups) through their ``do_*`` actions.
 
-    def affected_service_ids(self, obj) -> list:  # pragma: no cover - overridden
-        raise NotImplementedError
+    ``save_model`` writes nothing: ``save_related`` calls the save action once the inlines
+    are known, with the form's changed fields and the names of the changed inlines, and the
+    action saves the object, then (``save_related``) its m2m fields and inlines, in one
+    transaction with one audit row.
+    """
+
+    save_action = None  # e.g. actions.do_save_service
+    delete_action = None  # e.g. actions.do_delete_service
+
+    def save_model(self, request, obj, form, change):
+        pass  # written by save_related, through the action
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _reindex(self.affected_service_ids(form.instance))
+        changed = list(form.changed_data)
+        changed += [formset.get_default_prefix() for formset in formsets if formset.has_changed()]
+        parent = super()
+        self.save_action(
+            form.instance,
+            acting_user=request.user,
+            changed_fields=changed,
+            save_related=lambda: parent.save_related(request, form, formsets, change),
+        )
 
     def delete_model(self, request, obj):
-        ids = self.affected_service_ids(obj)
-        super().delete_model(request, obj)
-        _reindex(ids)
+        self.delete_action(obj, acting_user=request.user)
 
     def delete_queryset(self, request, queryset):
-        ids = [i for obj in queryset for i in self.affected_service_ids(obj)]
-        super().delete_queryset(request, queryset)
-        _reindex(ids)
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_action(obj, acting_user=request.user)
 
 
 # ---------------------------------------------------------------- inlines
@@ -176,7 +181,9 @@ class AccessibilityInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ReindexMixin, admin.ModelAdmin):
+class OrganizationAdmin(ActionsMixin, admin.ModelAdmin):
+    save_action = staticmethod(actions.do_save_organization)
+    delete_action = staticmethod(actions.do_delete_organization)
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "municipality", "last_verified"]
     list_filter = ["kind", "municipality", "source"]
@@ -204,12 +211,11 @@ class OrganizationAdmin(ReindexMixin, admin.ModelAdmin):
         (_("Herkomst en controle"), {"fields": ["last_verified", "source", "source_id"]}),
     ]
 
-    def affected_service_ids(self, obj):
-        return list(obj.services.values_list("id", flat=True))
-
 
 @admin.register(Service)
-class ServiceAdmin(ReindexMixin, admin.ModelAdmin):
+class ServiceAdmin(ActionsMixin, admin.ModelAdmin):
+    save_action = staticmethod(actions.do_save_service)
+    delete_action = staticmethod(actions.do_delete_service)
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "organization", "status", "municipality", "last_verified"]
     list_filter = ["status", "organization__kind", "municipality", "source"]
@@ -262,12 +268,11 @@ class ServiceAdmin(ReindexMixin, admin.ModelAdmin):
         ),
     ]
 
-    def affected_service_ids(self, obj):
-        return [obj.pk]
-
 
 @admin.register(Location)
-class LocationAdmin(ReindexMixin, admin.ModelAdmin):
+class LocationAdmin(ActionsMixin, admin.ModelAdmin):
+    save_action = staticmethod(actions.do_save_location)
+    delete_action = staticmethod(actions.do_delete_location)
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "organization", "neighbourhood", "last_verified"]
     list_filter = ["kind", "location_type", "municipality", "source"]
@@ -298,11 +303,6 @@ class LocationAdmin(ReindexMixin, admin.ModelAdmin):
         (_("Herkomst en controle"), {"fields": ["last_verified", "source", "source_id"]}),
     ]
 
-    def affected_service_ids(self, obj):
-        return list(
-            ServiceAtLocation.objects.filter(location=obj).values_list("service_id", flat=True)
-        )
-
 
 # ---------------------------------------------------------------- taxonomy and synonyms
 
@@ -316,7 +316,9 @@ class TaxonomyTermInline(admin.TabularInline):
 
 
 @admin.register(Taxonomy)
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(ActionsMixin, admin.ModelAdmin):
+    save_action = staticmethod(actions.do_save_taxonomy)
+    delete_action = staticmethod(actions.do_delete_taxonomy)
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "code", "version"]
     search_fields = ["name", "code"]
@@ -324,7 +326,9 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaxonomyTerm)
-class TaxonomyTermAdmin(admin.ModelAdmin):
+class TaxonomyTermAdmin(ActionsMixin, admin.ModelAdmin):
+    save_action = staticmethod(actions.do_save_taxonomy_term)
+    delete_action = staticmethod(actions.do_delete_taxonomy_term)
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "code", "path", "taxonomy"]
     list_filter = ["taxonomy"]
@@ -334,7 +338,9 @@ class TaxonomyTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(SynonymGroup)
-class SynonymGroupAdmin(admin.ModelAdmin):
+class SynonymGroupAdmin(ActionsMixin, admin.ModelAdmin):
+    save_action = staticmethod(actions.do_save_synonym_group)
+    delete_action = staticmethod(actions.do_delete_synonym_group)
     formfield_overrides = HTTPS_URLS
     list_display = ["terms", "note"]
     search_fields = ["terms", "note"]
@@ -421,12 +427,14 @@ class ErrorReportAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        # Only the status is editable: a change of it is a moderation, anything else no write.
         if change and "status" in form.changed_data:
-            actions.do_moderate_error_reports(
-                ErrorReport.objects.filter(pk=obj.pk),  # access-ok: the admin's own report
-                obj.status,
-                acting_user=request.user,
-            )
-            obj.refresh_from_db()
-            return
-        super().save_model(request, obj, form, change)
+            actions.do_moderate_error_report(obj, obj.status, acting_user=request.user)
+
+    def delete_model(self, request, obj):
+        actions.do_delete_error_report(obj, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for report in queryset:
+                actions.do_delete_error_report(report, acting_user=request.user)

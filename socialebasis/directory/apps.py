@@ -10,7 +10,7 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         # Error reports are personal data: protected, retention, export section.
-        from socialebasis.directory import trust  # noqa: F401
+        from socialebasis.directory import events, trust  # noqa: F401  (audit events; protected data)
         from socialebasis.directory.areas import register as register_with_areas
 
         # The facilities on the area pages; centroids and search index after a CBS import.

@@ -614,3 +614,19 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class SearchServiceWords(models.Model):
+    """Extension: the vocabulary words one indexed service adds to ``SearchTerm`` (folded,
+    3 to 100 letters, no numbers, space-separated and sorted), so re-indexing one service
+    adjusts the ``doc_count`` of only the words it adds or drops instead of recounting all.
+
+    Keyed by the service id without a foreign key: a deleted service's row stays until its
+    re-index subtracts its words. Written by ``directory.search_index`` only.
+    """
+
+    service_id = models.UUIDField(primary_key=True)
+    words = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return str(self.service_id)

@@ -16,9 +16,11 @@ The key has two parts, both read on every ``nearest`` call:
   Redis). ``invalidate()`` replaces it; the vocabulary rebuild calls it. A missing token
   (never set, evicted, or the cache cleared, as between tests) is replaced by a new random
   one, so a cleared cache means a reload, never a stale vocabulary.
-- the highest ``SearchTerm`` id, which a rebuild always changes (it deletes every row and
-  inserts new ones, and ids are not reused), so a rebuild that did not call ``invalidate()``
-  is noticed too.
+- the highest ``SearchTerm`` id, which every index write changes (a rebuild deletes every
+  row and inserts new ones; a re-index of some services deletes and inserts again the rows of
+  the words involved, or else the highest row; ids are not reused: SQLite AUTOINCREMENT,
+  PostgreSQL sequences), so a write that did not call ``invalidate()`` is noticed too. On
+  PostgreSQL two concurrent writers may commit out of id order; the token covers that.
 
 The token alone is not enough in tests: each test's rows roll back, so two tests can build
 vocabularies with the same ids; the per-test cache clearing gives each test a new token.

@@ -155,7 +155,10 @@ MIN_PART = 3  # shortest compound part that counts as a word
 
 def fold(text: str) -> str:
     """Lower-case, strip accents (é -> e, ë -> e), keep letters and digits. Never raises."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # NFKD changes no ASCII text: 20x faster for most Dutch text
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from socialebasis.areas.models import District
 from socialebasis.directory import models as d
@@ -27,13 +28,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def imported(django_db_setup, django_db_blocker):
-    """Amsterdam areas and directory loaded once for the module (search index not built)."""
+    """Amsterdam areas and directory loaded once for the module (search index not built),
+    in a transaction rolled back at the end: the import's audit row cannot be deleted."""
     with django_db_blocker.unblock():
-        run("import_cbs", municipality=["GM0363"], no_post=True)
-        output = run("import_amsterdam", no_post=True)
-    yield output
-    with django_db_blocker.unblock():
-        wipe_imported_data()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            run("import_cbs", municipality=["GM0363"], no_post=True)
+            yield run("import_amsterdam", no_post=True)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -640,7 +640,7 @@ def _admin_form_data(response) -> dict:
     ):
         data[name] = body.strip("\n")
     for name, body in re.findall(
-        r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, flags=re.S
+        r'<select[^>]*\sname="([^"]+)"[^>]*>(.*?)</select>', form, flags=re.S
     ):
         selected = re.search(r'<option value="([^"]*)"[^>]*selected', body)
         data[name] = selected.group(1) if selected else ""

@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from socialebasis.areas.importers import import_cbs
+from socialebasis.directory.actions import do_import_amsterdam
 from socialebasis.directory.importers import finish_import
-from socialebasis.directory.importers.amsterdam import import_amsterdam
 from socialebasis.lib.importing import ImportFailure
 
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                     credits=False,
                 )
                 step = time.monotonic()
-                amsterdam = import_amsterdam(data_dir)
+                amsterdam = do_import_amsterdam(data_dir, acting_user=None, post=False)
                 amsterdam.write(
                     self.stdout,
                     f"demo: Amsterdam directory ({time.monotonic() - step:.1f} s):",

@@ -1,15 +1,13 @@
 """``socialebasis import-amsterdam``: load the Amsterdam social facilities and poverty/welfare
-services. Atomic and idempotent; see ``directory.importers.amsterdam``."""
+services. Atomic and idempotent, one audit row per run; see ``directory.importers.amsterdam``."""
 
 import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from socialebasis.directory.importers import after_import
-from socialebasis.directory.importers.amsterdam import import_amsterdam
+from socialebasis.directory.actions import do_import_amsterdam
 from socialebasis.lib.importing import ImportFailure
 
 
@@ -36,10 +34,7 @@ class Command(BaseCommand):
         data_dir = options["data_dir"] or settings.DATA_DIR
         started = time.monotonic()
         try:
-            with transaction.atomic():
-                report = import_amsterdam(data_dir)
-                if not options["no_post"]:
-                    after_import(report)
+            report = do_import_amsterdam(data_dir, acting_user=None, post=not options["no_post"])
         except ImportFailure as exc:
             raise CommandError(f"import-amsterdam aborted, nothing changed: {exc}") from exc
         report.write(

@@ -5,7 +5,8 @@ taxonomy_term object, a JSON array of them, or an HSDS page object (``{"contents
 ``.ndjson`` files (or ``--format ndjson``) hold one object per line. ``-`` reads stdin.
 All or nothing: any error aborts with the file, the JSON path (object index included) and
 the reason, and the database is unchanged. Idempotent: importing the same file again
-reports everything unchanged. See ``socialebasis.directory.hsds`` for the mapping.
+reports everything unchanged. One audit row per run names the file and the totals (none
+for a dry run). See ``socialebasis.directory.hsds`` for the mapping.
 """
 
 import json
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from socialebasis.directory.hsds import KINDS, HSDSError, import_hsds
+from socialebasis.directory.actions import do_import_hsds
+from socialebasis.directory.hsds import KINDS, HSDSError
 
 
 def read_document(name: str, fmt: str | None) -> object:
@@ -81,8 +83,10 @@ class Command(BaseCommand):
         name = options["file"]
         document = read_document(name, options["format"])
         try:
-            report = import_hsds(
+            report = do_import_hsds(
                 document,
+                acting_user=None,
+                source=Path(name).name if name != "-" else "stdin",
                 kind=options["kind"],
                 dry_run=options["dry_run"],
                 reindex=not options["no_reindex"],

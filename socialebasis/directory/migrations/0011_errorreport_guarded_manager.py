@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0008_spatial_search_ids'),
+        ('directory', '0010_search_fts_follows_entries'),
     ]
 
     operations = [
