@@ -2,10 +2,11 @@
 
 A results page shows, per hit, the service (name, description), its organisation (name, kind),
 its municipality (for a service without a location), the location (name, coordinates) and its
-addresses. With ``select_related`` over five tables Django spent ~5 ms per page building
-queries and instances, a quarter of the search's time budget; here the same model instances
-are made with ``Model.from_db`` from one join and one address query (~1 ms). Fields not
-loaded are deferred, so any other field still loads on access (one query), never a wrong value.
+addresses. With ``select_related`` over five tables Django spent a quarter of the search's
+time budget building queries and instances (docs/performance.md, "Second follow-up"); here
+the same model instances are made with ``Model.from_db`` from one join and one address
+query. Fields not loaded are deferred, so any other field still loads on access (one query),
+never a wrong value.
 """
 
 import uuid

@@ -3,18 +3,17 @@ arrays: what Lucene calls doc values and tantivy fast fields.
 
 A text search near a place on SQLite asks FTS5 only for entry ids and bm25 ranks, and looks
 their coordinates up here, sorted by id (``numpy.searchsorted``), instead of joining every
-match to ``directory_searchentry`` in SQL: at 100,000 services that join cost about 1.4
-microseconds per match (4 ms for the 2,891 matches of "eenzaam" near De Baarsjes), the lookup
-0.4 ms. The distances and the ranking are then computed over whole arrays (``search._rank``).
+match to ``directory_searchentry`` in SQL, which cost ten times as much (figures in
+docs/performance.md, "Third follow-up"). The distances and the ranking are then computed
+over whole arrays (``search._rank``).
 
 The copy is reloaded when the search index changes, with the vocabulary's key
 (``vocabulary.index_key()``): a generation token in Django's shared cache, replaced on every
-index write, plus the highest ``SearchTerm`` id, which every index write changes. Reading the
-key costs two small queries per search (0.1 ms). An entry the copy does not hold (written
-after it was loaded, by a write that committed during this search) is read from the database
-instead (``lookup``), so a hit is never lost. At 100,000 entries the copy holds 11.8 MB
-(measured with tracemalloc; 28 MB at the peak of loading) and loads in about 180 ms, once per
-process and index change; at the 1,671 entries of the Amsterdam demo, 0.2 MB and 16 ms.
+index write, plus the highest ``SearchTerm`` id, which every index write changes: two small
+queries per search. An entry the copy does not hold (written after it was loaded, by a write
+that committed during this search) is read from the database instead (``lookup``), so a hit
+is never lost. The copy's size and load time are in docs/performance.md; it loads once per
+process and index change.
 
 The one window left: a write that commits between a search's reading of the key and its FTS5
 query, and that gives an entry's id again to the same service at a moved location (it was the

@@ -4,12 +4,12 @@
 alignment distance (rapidfuzz ``OSA``: insertions, deletions, substitutions and swaps of two
 adjacent letters, one edit each) within ``max_distance`` edits; ties go to the word in more
 services, then to the alphabetically first. It compares against the words of the lengths
-that can be that near, bucketed by length and scored by ``rapidfuzz.process`` in C: about
-1-2 ms for a 11-letter word among the 34,745 words of 100,000 services, where loading the
-candidates from the database for every query took ~20-30 ms. The search uses it on SQLite;
+that can be that near, bucketed by length and scored by ``rapidfuzz.process`` in C, instead
+of loading the candidates from the database for every query (ten times slower; figures in
+docs/performance.md, "Second follow-up"). The search uses it on SQLite;
 on PostgreSQL it keeps pre-selecting candidates with pg_trgm's index (``search._correct``).
 
-The copy in memory is reloaded (one query, ~70 ms at 100,000 services) when its key changes.
+The copy in memory is reloaded (one query) when its key changes.
 The key has two parts, both read on every ``nearest`` call:
 
 - a generation token in Django's cache (shared by every process in production: database or
