@@ -20,6 +20,7 @@ class ResidentFilter(django_filters.FilterSet):
         to_field_name="code",
         queryset=Neighbourhood.objects.none(),
         empty_label=_("Alle buurten"),
+        help_text=_("Alleen buurten van dossiers die u mag openen"),
     )
 
     def __init__(self, *args, queryset, **kwargs):
