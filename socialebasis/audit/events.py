@@ -104,7 +104,7 @@ def export_made(actor, subject, *, kind: str) -> AuditEvent:
 
 
 def consent_given(actor, consent, *, reason: str = "") -> AuditEvent:
-    """A resident's consent (``privacy.Consent``) was recorded; ``fields`` names the purpose
+    """A resident's consent (``residents.Consent``) was recorded; ``fields`` names the purpose
     and wording version (``purpose@v1``); ``reason`` is given when a professional recorded it
     on the resident's behalf."""
     return append(
