@@ -95,3 +95,26 @@ def test_protected_models_exist_with_exactly_these_accessors():
             if field.is_relation and field.concrete and not field.remote_field.hidden
         }
         assert set(accessors) == actual, f"{label}: accessors {sorted(actual)}"
+
+
+def test_the_static_check_finds_every_planted_bypass_too():
+    """The same planted bypasses the run-time guard refuses (test_access_guard.PLANTED), each
+    written into the kind of module it names: the static check reports every one, in any
+    module but access.py, actions.py, queries.py and trust.py."""
+    from socialebasis.security.tests.test_access_guard import PLANTED
+
+    check = load_script()
+    imports = (
+        "from django.apps import apps\n"
+        "from socialebasis.residents.models import Consent, Resident\n"
+        "from socialebasis.audit.models import AuditEvent\n"
+        "from socialebasis.directory.models import ErrorReport\n"
+    )
+    for name, code in PLANTED.items():
+        module = Path("socialebasis/planted") / name.split(":")[0].replace(
+            "templatetags", "templatetags/tags.py"
+        )
+        assert check.is_checked_module(module), name
+        findings = check.check_source(f"{imports}result = {code}\n", str(module))
+        assert findings, f"not found: {name}"
+    assert not check.is_checked_module(Path("socialebasis/planted/access.py"))
