@@ -68,6 +68,21 @@ def _touch(resident) -> None:
     Resident.objects.filter(pk=resident.pk).update(last_activity_at=timezone.now())
 
 
+def _locked_with_active_consent(resident, purpose: str) -> tuple[Resident, Consent | None]:
+    """The resident's row, locked until the transaction ends (one consent writer per
+    resident at a time, so two clicks cannot make two active rows), and the active consent
+    for ``purpose``, if any."""
+    resident = (
+        Resident.objects.select_for_update(of=("self",))
+        .select_related("municipality")
+        .get(pk=resident.pk)
+    )
+    active = Consent.objects.filter(
+        resident=resident, purpose=purpose, withdrawn_at__isnull=True, superseded_at__isnull=True
+    ).first()
+    return resident, active
+
+
 @transaction.atomic
 def do_give_consent(
     resident,
@@ -90,15 +105,7 @@ def do_give_consent(
     if wording_version is not None and wording_version != wording.version:
         raise WordingChanged()
     reason = _clean_reason(resident, acting_user, reason)
-    # One writer per resident at a time, so two clicks cannot make two active rows.
-    resident = (
-        Resident.objects.select_for_update(of=("self",))
-        .select_related("municipality")
-        .get(pk=resident.pk)
-    )
-    active = Consent.objects.filter(
-        resident=resident, purpose=purpose, withdrawn_at__isnull=True, superseded_at__isnull=True
-    ).first()
+    resident, active = _locked_with_active_consent(resident, purpose)
     if active is not None and active.wording_version == wording.version:
         return active
     now = timezone.now()
@@ -127,14 +134,7 @@ def do_withdraw_consent(resident, purpose: str, *, acting_user, reason: str = ""
     Returns the withdrawn row, or None when there was nothing to withdraw."""
     purpose = _purpose(purpose)
     reason = _clean_reason(resident, acting_user, reason)
-    resident = (
-        Resident.objects.select_for_update(of=("self",))
-        .select_related("municipality")
-        .get(pk=resident.pk)
-    )
-    active = Consent.objects.filter(
-        resident=resident, purpose=purpose, withdrawn_at__isnull=True, superseded_at__isnull=True
-    ).first()
+    resident, active = _locked_with_active_consent(resident, purpose)
     if active is None:
         return None
     active.withdrawn_at = timezone.now()
