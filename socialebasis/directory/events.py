@@ -9,6 +9,7 @@ the report by id and its new status only.
 from django.utils.translation import gettext_lazy as _
 
 from socialebasis.audit.constants import register_event
+from socialebasis.privacy.registry import register_subject_type
 
 APP = "directory"
 
@@ -30,3 +31,15 @@ ERROR_REPORT_MODERATED = register_event(
     "error_report_moderated", _("Foutmelding beoordeeld"), app=APP
 )
 ERROR_REPORT_DELETED = register_event("error_report_deleted", _("Foutmelding verwijderd"), app=APP)
+
+# What the rows are about, as the privacy officer's audit filter names them.
+for _label, _name in [
+    ("directory.organization", _("Organisatie (sociale kaart)")),
+    ("directory.service", _("Dienst (sociale kaart)")),
+    ("directory.location", _("Locatie (sociale kaart)")),
+    ("directory.taxonomy", _("Taxonomie (sociale kaart)")),
+    ("directory.taxonomyterm", _("Thema (sociale kaart)")),
+    ("directory.synonymgroup", _("Synoniemen (zoeken)")),
+    ("directory.import", _("Import van de sociale kaart")),
+]:
+    register_subject_type(_label, _name, app=APP)

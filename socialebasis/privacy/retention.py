@@ -1,11 +1,12 @@
 """Retention policies: how long each kind of personal record is kept, and what then happens.
 
-Each personal model declares one ``RetentionPolicy`` (registered from each app's ``trust.py``; the base apps' in ``privacy.policies``):
-keep a record ``months`` after the date in ``basis``, then delete or anonymise it. A policy
-without ``months`` has no clock of its own: its rows go with the resident's file
-(``RetentionAction.WITH_RESIDENT``). ``socialebasis apply-retention`` runs ``apply_retention``
-(daily from cron); ``--dry-run`` lists what would go and changes nothing. Every deletion or
-anonymisation writes ``events.retention_applied`` (model and id, never content).
+Each personal model declares one ``RetentionPolicy`` (registered from its app's ``trust.py``;
+the base apps' in ``privacy.policies``): keep a record ``months`` after the date in
+``basis``, then delete or anonymise it. A policy without ``months`` has no clock of its own:
+its rows go with the resident's file (``RetentionAction.WITH_RESIDENT``).
+``socialebasis apply-retention`` runs ``apply_retention`` (daily from cron); ``--dry-run``
+lists what would go and changes nothing. Every deletion or anonymisation writes
+``events.retention_applied`` (model and id, never content).
 """
 
 from collections.abc import Callable

@@ -32,7 +32,6 @@ register_protected("residents.Resident", accessors=("resident_files", "resident"
 register_protected("residents.Consent", accessors=("consents",))
 register_subject_type("residents.resident", _("Inwonersdossier"), app="residents")
 register_subject_type("residents.consent", _("Toestemming"), app="residents")
-register_subject_type("privacy.consent", _("Toestemming (oud label)"), app="residents")
 
 for _purpose in Purpose:
     register_purpose(_purpose.value, _purpose.label, WORDINGS[_purpose], app="residents")

@@ -145,7 +145,7 @@ def resident_export(request, resident_id):
     )
     events.export_made(request.user, resident, kind=kind)
     if as_json:
-        return export_json_response(resident)
+        return export_json_response(resident, prefix=f"inzage-dossier-{resident.pk}")
     url = reverse("residents:export", kwargs={"resident_id": resident.pk}) + "?formaat=json"
     return render_export(request, resident, json_url=url, for_officer=True)
 
@@ -251,17 +251,19 @@ def who_looked(request, resident):
     )
 
 
-def _export_filename(extension: str) -> str:
-    return f"mijn-gegevens-{timezone.localdate():%Y-%m-%d}.{extension}"
+def _export_filename(extension: str, prefix: str) -> str:
+    return f"{prefix}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-def export_json_response(resident) -> HttpResponse:
-    """Everything about ``resident`` as a JSON download (the caller audits it)."""
+def export_json_response(resident, *, prefix: str = "mijn-gegevens") -> HttpResponse:
+    """Everything about ``resident`` as a JSON download (the caller audits it), named
+    ``<prefix>-<date>.json`` (the resident's own: "mijn-gegevens"; a privacy officer's: the
+    file's id, so two residents' exports never share a name)."""
     data = export_as_json_data(build_export(resident))
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("json")}"'
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename("json", prefix)}"'
     return response
 
 

@@ -127,5 +127,19 @@ def test_anchor_detects_a_rewritten_head_and_bad_lines(chain, tmp_path):
 
 def test_anchor_no_record_leaves_the_file(chain, tmp_path):
     anchor = tmp_path / "anchors.txt"
+    call_command("verify_audit", "--anchor", str(anchor))
+    recorded = anchor.read_text()
+    events.login(None)  # a new head that --no-record must not write down
     call_command("verify_audit", "--anchor", str(anchor), "--no-record")
-    assert not anchor.exists()
+    assert anchor.read_text() == recorded
+
+
+def test_anchor_path_mistakes_are_errors_not_a_pass(chain, tmp_path):
+    from django.core.management.base import CommandError
+
+    # Checking against a file that is not there would check nothing.
+    with pytest.raises(CommandError, match="bestaat niet"):
+        call_command("verify_audit", "--anchor", str(tmp_path / "typo.txt"), "--no-record")
+    # A folder that does not exist: a clear error, not a traceback.
+    with pytest.raises(CommandError, match="missing"):
+        call_command("verify_audit", "--anchor", str(tmp_path / "missing" / "anchors.txt"))

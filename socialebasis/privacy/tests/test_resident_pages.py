@@ -275,7 +275,10 @@ def test_privacy_officer_hands_over_the_export(client, world, visited):
     assert "Alle gegevens van Fatima Yilmaz" in html
     assert "Sanne Willems" in html and "Adres klopt niet" in html
     assert f"{url}?formaat=json" in html
-    data = json.loads(client.get(url, {"formaat": "json"}).content)
+    response = client.get(url, {"formaat": "json"})
+    disposition = f'attachment; filename="inzage-dossier-{world.resident_file.pk}-'
+    assert response["Content-Disposition"].startswith(disposition)
+    data = json.loads(response.content)
     assert data["resident"]["family_name"] == "Yilmaz"
     kinds = set(AuditEvent.objects.filter(event="export_made").values_list("reason", flat=True))
     assert kinds == {

@@ -31,6 +31,9 @@ class Command(BaseCommand):
         report = verify_chain()
         problems = list(report.problems)
         anchor = options["anchor"]
+        if anchor is not None and not anchor.exists() and options["no_record"]:
+            # Nothing to check against: a mistyped path must not pass as "in orde".
+            raise CommandError(f"{anchor}: het ankerbestand bestaat niet")
         if anchor is not None and anchor.exists():
             try:
                 problems += check_anchors(anchor.read_text(encoding="utf-8").splitlines())
@@ -46,6 +49,9 @@ class Command(BaseCommand):
         if anchor is not None and not options["no_record"]:
             line = anchor_line()
             if line:
-                with anchor.open("a", encoding="utf-8") as handle:
-                    handle.write(line + "\n")
+                try:
+                    with anchor.open("a", encoding="utf-8") as handle:
+                        handle.write(line + "\n")
+                except OSError as exc:
+                    raise CommandError(f"{anchor}: {exc.strerror}") from exc
         self.stdout.write(f"Auditlog in orde: {report.rows} regels, keten ongebroken.")
