@@ -28,6 +28,18 @@ TEST_CACHES = {
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in Dutch: a request under /en/ activates English for the
+    thread (LocaleMiddleware), which must not decide the labels a later test reads."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _per_test_cache(settings):
     """Each test starts with an empty in-memory cache (rate-limit and throttle counters).
 

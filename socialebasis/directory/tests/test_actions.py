@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from socialebasis.audit.models import AuditEvent
 from socialebasis.directory import actions, events
@@ -56,7 +57,10 @@ def test_events_are_registered_with_dutch_labels():
         events.DIRECTORY_IMPORTED,
     ):
         assert name in EVENTS and EVENTS.get(name).app == "directory"
-    assert str(EVENTS.label(events.DIRECTORY_ENTRY_CHANGED)) == "Sociale kaart gewijzigd"
+    with translation.override("nl"):
+        assert str(EVENTS.label(events.DIRECTORY_ENTRY_CHANGED)) == "Sociale kaart gewijzigd"
+    with translation.override("en"):
+        assert str(EVENTS.label(events.DIRECTORY_ENTRY_CHANGED)) == "Social map changed"
 
 
 # ---------------------------------------------------------------- the admin
