@@ -23,9 +23,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+# The worker (background mail) runs beside the web server and stops with it.
 demo: install
 	$(BIN)/socialebasis demo
 	@echo "Sociale Basis draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
+	$(BIN)/socialebasis worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-test

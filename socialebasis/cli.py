@@ -3,7 +3,8 @@
 Every sub-command is a Django management command of one of our apps, so
 ``socialebasis import-cbs --help`` and ``python manage.py import_cbs --help`` are the same.
 Sub-commands: demo, import-cbs, import-amsterdam, import-hsds, export-hsds, search,
-rebuild-search-index, seed-personas; any other Django command (migrate, createsuperuser,
+rebuild-search-index, seed-personas, apply-retention, verify-audit, worker (the background
+worker: django-tasks-db's ``db_worker``); any other Django command (migrate, createsuperuser,
 ...) works too.
 """
 
@@ -21,7 +22,10 @@ COMMANDS = {
     "seed-personas": "Development only: test personas with known passwords and TOTP secrets",
     "apply-retention": "Delete or anonymise personal data past its retention term (--dry-run)",
     "verify-audit": "Check the audit log's hash chain (altered, deleted or reordered rows)",
+    "worker": "Run the background tasks (e-mail) waiting in the database (--batch: then exit)",
 }
+# Sub-commands that are another name for a command of a library.
+ALIASES = {"worker": "db_worker"}
 
 
 def _usage() -> str:
@@ -43,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialebasis.settings")
     from django.core.management import execute_from_command_line
 
-    argv[1] = argv[1].replace("-", "_")
+    argv[1] = ALIASES.get(argv[1], argv[1].replace("-", "_"))
     execute_from_command_line(["socialebasis", *argv[1:]])
 
 

@@ -21,7 +21,10 @@ Login and accounts (``socialebasis.accounts``, see docs in its modules):
   ``SB_EMAIL_HOST_USER``, ``SB_EMAIL_HOST_PASSWORD``, ``SB_EMAIL_USE_TLS`` (default 1),
   ``SB_EMAIL_USE_SSL`` (default 0), ``SB_EMAIL_TIMEOUT`` (seconds, default 10),
   ``SB_DEFAULT_FROM_EMAIL`` (default ``Sociale Basis <noreply@localhost>``),
-  ``SB_EMAIL_BACKEND`` (a Django e-mail backend path; overrides the choice above).
+  ``SB_EMAIL_BACKEND`` (a Django e-mail backend path; overrides the choice above). Mail is
+  sent by the worker (``socialebasis worker``), never inside a request.
+- ``SB_TASKS_IMMEDIATE``: 1 runs background tasks (mail) inside the request, without a worker
+  (default 0: tasks wait in the database for ``socialebasis worker``).
 - ``SB_PROFESSIONAL_IDLE_MINUTES``: sessions of professionals end after this many minutes
   without a request (default 15); other users keep Django's two-week session.
 - ``SB_LOGIN_FAILURE_LIMIT`` (default 5) and ``SB_LOGIN_COOLOFF_MINUTES`` (default 15):
@@ -99,6 +102,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "socialebasis.accounts",
     "socialebasis.audit",
     "socialebasis.privacy",
@@ -108,6 +113,19 @@ INSTALLED_APPS = [
     "socialebasis.api",
     "socialebasis.security",
 ]
+
+# Background work: Django's tasks framework (the django-tasks backport) on the database the
+# platform already has (django-tasks-db), run by `socialebasis worker`. Mail is always sent
+# from a task. SB_TASKS_IMMEDIATE=1 runs tasks inside the request instead (no worker needed).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("SB_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -6,3 +6,6 @@ from socialebasis.settings import *  # noqa: F403
 from socialebasis.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "socialebasis.testing.exampleapp"]
+
+# Tests run tasks immediately (a test of the worker itself switches to the database backend).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

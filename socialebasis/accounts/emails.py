@@ -1,6 +1,9 @@
-"""E-mails of the accounts app: confirming an address, invitations, registration notes.
+"""E-mails of the accounts app: confirming an address, invitations, registration notes,
+password resets.
 
-Links are absolute URLs built from the request. E-mail confirmation links are signed
+A request only enqueues a mail (``send_*`` -> ``accounts.tasks.send_account_email``); the
+worker renders it and makes its link (``deliver``). Links are absolute URLs on the base URL of
+the request that asked for the mail. E-mail confirmation links are signed
 (``django.core.signing``, timestamped) and carry the user id and the address, so a link
 stops working when the address changes; password links use Django's token generator.
 """
@@ -11,6 +14,7 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -35,50 +39,67 @@ def user_for_verification_token(token: str) -> User | None:
     return user
 
 
-def _send(request, template: str, to: str, context: dict) -> None:
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _enqueue(request, kind: str, user: User) -> None:
+    from socialebasis.accounts.tasks import send_account_email
+
+    send_account_email.enqueue(
+        kind, str(user.pk), _base_url(request), translation.get_language() or ""
+    )
+
+
+def _send(template: str, to: str, context: dict) -> None:
     context = {"site_name": "Sociale Basis", **context}
-    subject = render_to_string(f"accounts/email/{template}_subject.txt", context, request)
-    body = render_to_string(f"accounts/email/{template}.txt", context, request)
+    subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
+    body = render_to_string(f"accounts/email/{template}.txt", context)
     send_mail(" ".join(subject.split()), body, None, [to])
 
 
-def send_verification_email(request, user: User) -> None:
-    url = request.build_absolute_uri(
-        reverse("accounts:verify_email", args=[make_verification_token(user)])
-    )
-    hours = settings.EMAIL_VERIFICATION_MAX_AGE // 3600
-    _send(request, "verify", user.email, {"user": user, "url": url, "hours": hours})
-
-
-def password_link(request, user: User) -> str:
+def password_link(base_url: str, user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return request.build_absolute_uri(
-        reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return base_url + reverse(
+        "accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}
     )
+
+
+def deliver(kind: str, user: User, base_url: str) -> None:
+    """Render and send mail ``kind`` to ``user`` now (called by the worker's task)."""
+    if kind == "verify":
+        url = base_url + reverse("accounts:verify_email", args=[make_verification_token(user)])
+        hours = settings.EMAIL_VERIFICATION_MAX_AGE // 3600
+        _send("verify", user.email, {"user": user, "url": url, "hours": hours})
+    elif kind in ("invitation", "password_reset"):
+        hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+        url = password_link(base_url, user)
+        _send(kind, user.email, {"user": user, "url": url, "hours": hours})
+    elif kind == "already_registered":
+        _send(
+            "already_registered",
+            user.email,
+            {
+                "user": user,
+                "login_url": base_url + reverse("accounts:login"),
+                "reset_url": base_url + reverse("accounts:password_reset"),
+            },
+        )
+    else:
+        raise ValueError(f"unknown account e-mail {kind!r}")
+
+
+def send_verification_email(request, user: User) -> None:
+    _enqueue(request, "verify", user)
 
 
 def send_invitation_email(request, user: User) -> None:
     """An administrator made an account: the link lets the person choose a password (and
     confirms the address, see ``views.PasswordResetConfirm``)."""
-    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
-    _send(
-        request,
-        "invitation",
-        user.email,
-        {"user": user, "url": password_link(request, user), "hours": hours},
-    )
+    _enqueue(request, "invitation", user)
 
 
 def send_already_registered_email(request, user: User) -> None:
     """Someone registered with an address that has an account: tell its owner, not them."""
-    _send(
-        request,
-        "already_registered",
-        user.email,
-        {
-            "user": user,
-            "login_url": request.build_absolute_uri(reverse("accounts:login")),
-            "reset_url": request.build_absolute_uri(reverse("accounts:password_reset")),
-        },
-    )
+    _enqueue(request, "already_registered", user)

@@ -4,6 +4,7 @@ server-side validation, ``use_required_attribute = False``)."""
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from socialebasis.accounts.models import User
@@ -90,11 +91,22 @@ class PasswordConfirmForm(_Plain, forms.Form):
 
 
 class PasswordResetForm(_Plain, auth_forms.PasswordResetForm):
+    """Django's form, but the mail goes to the worker (``accounts.tasks``): ``send_mail``
+    enqueues it for the user instead of sending it inside the request."""
+
     email = forms.EmailField(
         label=_("E-mailadres"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        from socialebasis.accounts.tasks import send_account_email
+
+        base_url = f"{context['protocol']}://{context['domain']}"
+        send_account_email.enqueue(
+            "password_reset", str(context["user"].pk), base_url, get_language() or ""
+        )
 
 
 class SetPasswordForm(_Plain, auth_forms.SetPasswordForm):

@@ -356,6 +356,7 @@ ADMIN_APPS = {
     "otp_totp": "authenticator apps (secrets hidden)",
     "otp_static": "recovery codes",
     "axes": "failed logins and lock-outs",
+    "django_tasks_database": "background tasks (kind of mail and a user id, no addresses)",
 }
 PATTERNS: dict[str, Entry] = {}
 for _app, _what in ADMIN_APPS.items():
@@ -367,6 +368,20 @@ for _app, _what in ADMIN_APPS.items():
         row(TO_ADMIN_LOGIN, administrator="302→admin:*_change"),
         post=row(TO_ADMIN_LOGIN, administrator="302→admin:*_change"),
         note="old-style link to the change page",
+        group=ADMIN,
+    )
+# django-tasks-db's admin is read-only: adding or deleting is refused; the persona world has
+# no task rows (tests run tasks immediately), so a task's page sends the administrator back.
+for _action, _get, _post in (
+    ("add", FORBIDDEN, FORBIDDEN),
+    ("delete", FORBIDDEN, FORBIDDEN),
+    ("change", TO_ADMIN_INDEX, FORBIDDEN),
+    ("history", TO_ADMIN_INDEX, TO_ADMIN_INDEX),
+):
+    MATRIX[f"admin:django_tasks_database_dbtaskresult_{_action}"] = Entry(
+        row(TO_ADMIN_LOGIN, administrator=_get),
+        post=row(TO_ADMIN_LOGIN, administrator=_post),
+        note="background tasks: read-only in the admin",
         group=ADMIN,
     )
 MATRIX["admin:auth_user_password_change"] = Entry(
@@ -434,7 +449,8 @@ def _admin_object(route_key: str, world) -> str:
         app_label, model_name = route_key.split("/")[2:4]
     else:
         name = route_key.split(":", 1)[1].rsplit("_", 1)[0]
-        for config in apps.get_app_configs():
+        # The longest label first: "django_tasks_database" before "django_tasks".
+        for config in sorted(apps.get_app_configs(), key=lambda c: -len(c.label)):
             if name.startswith(config.label + "_"):
                 app_label, model_name = config.label, name[len(config.label) + 1 :]
                 break

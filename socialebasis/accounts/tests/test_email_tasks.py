@@ -1,0 +1,71 @@
+"""Mail goes out from the worker, never inside the request (django-tasks-db), and a failed
+send is tried again with back-off. These tests switch from the test settings' immediate
+backend to the database backend the platform runs with."""
+
+import re
+import smtplib
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from socialebasis.accounts import tasks
+from socialebasis.accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_password_reset_is_queued_then_sent_by_the_worker(client, settings):
+    settings.TASKS = DATABASE_TASKS
+    user = UserFactory(email="sanne@example.org")
+    response = client.post("/account/wachtwoord-vergeten/", {"email": "sanne@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []  # nothing is sent inside the request
+    row = DBTaskResult.objects.get()
+    # The task row names the user by id: no address, no link, no token waits in the table.
+    assert row.args_kwargs["args"][:2] == ["password_reset", str(user.pk)]
+    assert "sanne" not in str(row.args_kwargs) and "token" not in str(row.args_kwargs)
+
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert [m.to for m in mail.outbox] == [["sanne@example.org"]]
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    assert client.get(link).status_code in (200, 302)  # a working reset link
+
+
+def test_a_failed_send_is_tried_again_later(settings, monkeypatch):
+    settings.TASKS = DATABASE_TASKS
+    user = UserFactory()
+
+    def broken(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("server gone")
+
+    monkeypatch.setattr("socialebasis.accounts.emails.send_mail", broken)
+    tasks.send_account_email.enqueue("invitation", str(user.pk), "https://example.org", "nl")
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    retry = DBTaskResult.objects.filter(status="READY").get()
+    assert retry.args_kwargs["args"][-1] == 2  # the second attempt
+    assert retry.run_after > retry.enqueued_at  # waits: back-off, not a hot loop
+
+
+def test_the_last_attempt_gives_up(settings, monkeypatch):
+    user = UserFactory()
+
+    def broken(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("server gone")
+
+    monkeypatch.setattr("socialebasis.accounts.emails.send_mail", broken)
+    last = len(tasks.BACKOFF_MINUTES) + 1
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        tasks.send_account_email.call("invitation", str(user.pk), "https://x.org", "nl", last)
+
+
+def test_unknown_kind_and_deleted_user():
+    with pytest.raises(ValueError, match="unknown"):
+        tasks.send_account_email.call("spam", "0", "https://x.org", "nl")
+    gone = "00000000-0000-0000-0000-000000000000"
+    assert tasks.send_account_email.call("verify", gone, "https://x.org", "nl").startswith(
+        "skipped"
+    )
