@@ -19,6 +19,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from socialebasis.accounts.exceptions import TwoFactorRequired
+
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator-app"
 RECOVERY_DEVICE_NAME = "Herstelcodes"
@@ -135,7 +137,5 @@ def require_two_factor(user) -> None:
     """Raise ``TwoFactorRequired`` unless this session passed two-factor authentication.
     Every professional's reading of personal data (a file, a list of names, the audit log)
     starts with this; the middleware turns the exception into the set-up or code step."""
-    from socialebasis.accounts.exceptions import TwoFactorRequired
-
     if not is_two_factor_verified(user):
         raise TwoFactorRequired("two-factor authentication required")

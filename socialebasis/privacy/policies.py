@@ -19,6 +19,7 @@ from socialebasis.privacy.registry import account_unlinkers, register_subject_ty
 from socialebasis.privacy.retention import RetentionPolicy, register
 
 DEACTIVATED_ACCOUNT_MONTHS = 6
+FINISHED_TASK_MONTHS = 1
 
 
 # ---------------------------------------------------------------- retention
@@ -72,6 +73,26 @@ register(
     )
 )
 
+
+def _due_finished_tasks(cutoff):
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(finished_at__lt=cutoff)
+
+
+register(
+    RetentionPolicy(
+        model="django_tasks_database.DBTaskResult",
+        months=FINISHED_TASK_MONTHS,
+        action=RetentionAction.DELETE,
+        basis=_("afgerond op"),
+        due=_due_finished_tasks,
+        note=_(
+            "Achtergrondtaken (e-mail): de soort e-mail en een gebruikers-id, geen adres of "
+            "link. Taken die nog wachten blijven."
+        ),
+    )
+)
 
 register_subject_type("accounts.user", _("Account"), app="accounts")
 register_subject_type("accounts.membership", _("Rol"), app="accounts")

@@ -71,12 +71,6 @@ def own_resident_for_user(user) -> Resident:
     return resident
 
 
-def require_professional_verified(user) -> None:
-    """Lists of residents' names are personal data too: a professional sees them only after
-    two-factor authentication in this session (TwoFactorRequired otherwise)."""
-    require_two_factor(user)
-
-
 def may_record_consent_on_behalf(user, resident) -> bool:
     """Whether ``user`` may record or withdraw consent on ``resident``'s behalf (a privacy
     officer of the resident's municipality)."""

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socialebasis.privacy.registry import resident_data_sections
-from socialebasis.privacy.subject import audit_entries, export_as_json_data  # noqa: F401
+from socialebasis.privacy.subject import audit_entries
 from socialebasis.residents.models import Resident
 from socialebasis.residents.queries import audit_rows_about
 

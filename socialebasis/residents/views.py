@@ -32,19 +32,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from socialebasis.accounts.twofactor import require_two_factor
 from socialebasis.audit import events
 from socialebasis.audit.constants import EventType
-from socialebasis.privacy.subject import audit_entries
+from socialebasis.privacy.subject import audit_entries, export_as_json_data
 from socialebasis.residents import actions
 from socialebasis.residents.access import (
     access_resident_as_privacy_officer,
     access_resident_for_user,
     may_record_consent_on_behalf,
     own_resident_for_user,
-    require_professional_verified,
 )
 from socialebasis.residents.constants import Purpose
-from socialebasis.residents.export import build_export, export_as_json_data
+from socialebasis.residents.export import build_export
 from socialebasis.residents.filters import ResidentFilter
 from socialebasis.residents.forms import (
     ConsentsForm,
@@ -71,11 +71,9 @@ def resident_list(request):
     over the already-scoped list); a bad filter value shows next to its field."""
     if not request.user.is_professional:
         raise Http404("Not a professional")
-    require_professional_verified(request.user)
+    require_two_factor(request.user)  # lists of names are personal data too
     filterset = ResidentFilter(request.GET or None, queryset=resident_list_for_user(request.user))
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    if filterset.is_bound and not filterset.is_valid():
-        rows = rows.none()
+    rows = filterset.queryset.none() if filterset.errors else filterset.qs
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "residents/list.html", {"page": page, "form": filterset.form})
 

@@ -4,6 +4,7 @@ audit rows survive without personal content and the chain still verifies."""
 
 import io
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -84,6 +85,25 @@ def test_every_personal_model_declares_a_policy():
             assert policy.due is not None
     assert retention.policy_for("residents.Resident").months == 24
     assert retention.policy_for("directory.ErrorReport").months == 12
+    assert retention.policy_for("django_tasks_database.DBTaskResult").months == 1
+
+
+def test_finished_background_tasks_go_after_a_month(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from socialebasis.accounts.tasks import send_account_email
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    done = send_account_email.enqueue("verify", "0", "https://x.org", "nl")
+    waiting = send_account_email.enqueue("verify", "1", "https://x.org", "nl")
+    DBTaskResult.objects.filter(pk=done.id).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=40)
+    )
+    retention.apply_retention()
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [uuid.UUID(waiting.id)]
 
 
 def test_dry_run_lists_and_changes_nothing(aged):
