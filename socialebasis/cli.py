@@ -4,8 +4,8 @@ Every sub-command is a Django management command of one of our apps, so
 ``socialebasis import-cbs --help`` and ``python manage.py import_cbs --help`` are the same.
 Sub-commands: demo, import-cbs, import-amsterdam, import-hsds, export-hsds, search,
 rebuild-search-index, seed-personas, apply-retention, verify-audit, worker (the background
-worker: django-tasks-db's ``db_worker``); any other Django command (migrate, createsuperuser,
-...) works too.
+worker: django-tasks-db's ``db_worker`` plus the schedule of recurring jobs), jobs; any other
+Django command (migrate, createsuperuser, ...) works too.
 """
 
 import os
@@ -22,10 +22,11 @@ COMMANDS = {
     "seed-personas": "Development only: test personas with known passwords and TOTP secrets",
     "apply-retention": "Delete or anonymise personal data past its retention term (--dry-run)",
     "verify-audit": "Check the audit log's hash chain (altered, deleted or reordered rows)",
-    "worker": "Run the background tasks (e-mail) waiting in the database (--batch: then exit)",
+    "worker": "Run background tasks (e-mail) and the scheduled jobs (--batch: then exit)",
+    "jobs": "List the scheduled jobs; --run-due runs what is due (cron), --run NAME one now",
 }
 # Sub-commands that are another name for a command of a library.
-ALIASES = {"worker": "db_worker"}
+ALIASES: dict[str, str] = {}
 
 
 def _usage() -> str:

@@ -23,6 +23,9 @@ Login and accounts (``socialebasis.accounts``, see docs in its modules):
   ``SB_DEFAULT_FROM_EMAIL`` (default ``Sociale Basis <noreply@localhost>``),
   ``SB_EMAIL_BACKEND`` (a Django e-mail backend path; overrides the choice above). Mail is
   sent by the worker (``socialebasis worker``), never inside a request.
+- ``SB_SITE_URL``: the site's address as people reach it (``https://host``), for links in
+  mail sent outside a request (notifications, scheduled jobs); default
+  ``http://127.0.0.1:8000``.
 - ``SB_TASKS_IMMEDIATE``: 1 runs background tasks (mail) inside the request, without a worker
   (default 0: tasks wait in the database for ``socialebasis worker``).
 - ``SB_PROFESSIONAL_IDLE_MINUTES``: sessions of professionals end after this many minutes
@@ -108,10 +111,12 @@ INSTALLED_APPS = [
     "socialebasis.audit",
     "socialebasis.privacy",
     "socialebasis.areas",
+    "socialebasis.notifications",
     "socialebasis.directory",
     "socialebasis.residents",
     "socialebasis.api",
     "socialebasis.security",
+    "socialebasis.scheduling",
 ]
 
 # Background work: Django's tasks framework (the django-tasks backport) on the database the
@@ -162,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socialebasis.lib.context.site",
+                "socialebasis.notifications.context_processors.unread",
             ],
         },
     },
@@ -283,6 +289,8 @@ TILE_ATTRIBUTION = env_str("SB_TILE_ATTRIBUTION", "Kaartgegevens &copy; Kadaster
 GEOCODER = env_str("SB_GEOCODER", "offline")
 PDOK_URL = env_str("SB_PDOK_URL", "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free")
 
+# The site's own address, for links in mail sent outside a request (notifications, jobs).
+SITE_URL = env_str("SB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_HOST = env_str("SB_EMAIL_HOST", "")
 EMAIL_BACKEND = env_str(
     "SB_EMAIL_BACKEND",

@@ -9,4 +9,7 @@ class AccountsConfig(AppConfig):
     urls = [("account/", "socialebasis.accounts.urls")]
 
     def ready(self):
-        from socialebasis.accounts import signals  # noqa: F401  (connects receivers)
+        from socialebasis.accounts import (
+            signals,  # noqa: F401  (connects receivers)
+            tasks,  # noqa: F401  (mail tasks, session clean-up job)
+        )

@@ -10,27 +10,26 @@ task table. A failed send (SMTP or network error) is tried again later with back
 worker``; the test settings run tasks immediately.
 """
 
-import logging
 import smtplib
-from datetime import timedelta
 
+from django.contrib.sessions.models import Session
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from socialebasis.accounts.models import User
-
-log = logging.getLogger(__name__)
+from socialebasis.lib.schedule import register_job
+from socialebasis.lib.tasks import retry_later
 
 KINDS = ("verify", "invitation", "already_registered", "password_reset")
-BACKOFF_MINUTES = (1, 5, 30, 120)  # after attempt 1, 2, 3, 4; attempt 5 is the last
 
 
 @task()
 def send_account_email(kind: str, user_id: str, base_url: str, language: str, attempt: int = 1):
     """Render and send mail ``kind`` (one of ``KINDS``) to user ``user_id``; links start with
     ``base_url`` ("https://host"). A user deleted since is skipped. ValueError for an unknown
-    kind. A send that fails is re-enqueued with back-off, at most ``len(BACKOFF_MINUTES) + 1``
-    attempts in all."""
+    kind. A send that fails is re-enqueued with back-off (``lib.tasks``), five attempts in
+    all."""
     from socialebasis.accounts import emails
 
     if kind not in KINDS:
@@ -42,15 +41,28 @@ def send_account_email(kind: str, user_id: str, base_url: str, language: str, at
         try:
             emails.deliver(kind, user, base_url)
         except (smtplib.SMTPException, OSError) as exc:
-            if attempt > len(BACKOFF_MINUTES):
-                log.error("account e-mail %s to user %s given up: %s", kind, user_id, exc)
-                raise
-            delay = timedelta(minutes=BACKOFF_MINUTES[attempt - 1])
-            send_account_email.using(run_after=timezone.now() + delay).enqueue(
-                kind, user_id, base_url, language, attempt + 1
+            return retry_later(
+                send_account_email,
+                (kind, user_id, base_url, language),
+                attempt=attempt,
+                error=exc,
+                what=f"account e-mail {kind} to user {user_id}",
             )
-            log.warning(
-                "account e-mail %s to user %s failed (%s); retry in %s", kind, user_id, exc, delay
-            )
-            return f"retry {attempt + 1} after {delay}"
     return "sent"
+
+
+@task()
+def clear_expired_sessions() -> str:
+    """Delete expired sessions from the database (Django's ``clearsessions``); a session
+    holds who is logged in, so it should not outlive its expiry."""
+    count, _deleted = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return f"{count} sessions"
+
+
+register_job(
+    "clear_expired_sessions",
+    clear_expired_sessions,
+    "FREQ=DAILY;BYHOUR=4;BYMINUTE=15",
+    _("Verlopen sessies opruimen"),
+    app="accounts",
+)

@@ -10,4 +10,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # The register of personal data: retention policies and data-subject sections.
-        from socialebasis.privacy import policies  # noqa: F401
+        from socialebasis.privacy import (
+            policies,  # noqa: F401
+            tasks,  # noqa: F401  (the daily retention job)
+        )

@@ -88,8 +88,8 @@ register(
         basis=_("afgerond op"),
         due=_due_finished_tasks,
         note=_(
-            "Achtergrondtaken (e-mail): de soort e-mail en een gebruikers-id, geen adres of "
-            "link. Taken die nog wachten blijven."
+            "Achtergrondtaken (e-mail, geplande taken): de taak en ids (van een gebruiker of "
+            "een melding), geen adres, link of inhoud. Taken die nog wachten blijven."
         ),
     )
 )

@@ -4,7 +4,8 @@ Each personal model declares one ``RetentionPolicy`` (registered from its app's 
 the base apps' in ``privacy.policies``): keep a record ``months`` after the date in
 ``basis``, then delete or anonymise it. A policy without ``months`` has no clock of its own:
 its rows go with the resident's file (``RetentionAction.WITH_RESIDENT``).
-``socialebasis apply-retention`` runs ``apply_retention`` (daily from cron); ``--dry-run``
+``socialebasis apply-retention`` runs ``apply_retention`` (daily as the scheduled job
+``apply_retention``, ``privacy.tasks``); ``--dry-run``
 lists what would go and changes nothing. Every deletion or anonymisation writes
 ``events.retention_applied`` (model and id, never content).
 """

@@ -7,14 +7,20 @@ Every write audits (``audit.events``), and ``acting_user`` is keyword-only every
   registered as linked to it (``privacy.registry``), deactivates and scrubs their account,
   and records that it happened. Audit rows stay (they hold ids, no personal content).
 - ``do_anonymise_resident``: used by the retention job (it writes the audit rows).
+
+A consent given or withdrawn on a resident's behalf is notified to the resident when they
+have an account (``consent_on_behalf``: about a resident, so its mail only says "log in").
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from socialebasis.audit import events
+from socialebasis.notifications.actions import notify
 from socialebasis.privacy.actions import (
     REASON_MAX_LENGTH,
     do_anonymise_user,
@@ -24,6 +30,7 @@ from socialebasis.privacy.actions import (
 from socialebasis.privacy.constants import PURPOSES
 from socialebasis.privacy.registry import resident_data_sections
 from socialebasis.privacy.wording import current_wording
+from socialebasis.residents.constants import CONSENT_ON_BEHALF
 from socialebasis.residents.models import Consent, Resident
 
 
@@ -125,6 +132,7 @@ def do_give_consent(
     )
     _touch(resident)
     events.consent_given(acting_user, consent, reason=reason)
+    _tell_resident(resident, consent, acting_user, given=True)
     return consent
 
 
@@ -143,7 +151,18 @@ def do_withdraw_consent(resident, purpose: str, *, acting_user, reason: str = ""
     active.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     _touch(resident)
     events.consent_withdrawn(acting_user, active, reason=reason)
+    _tell_resident(resident, active, acting_user, given=False)
     return active
+
+
+def _tell_resident(resident, consent, acting_user, *, given: bool) -> None:
+    # Someone else changed the resident's consent: the resident hears of it (if they have
+    # an account), so a choice made on their behalf is never a surprise.
+    if not _on_behalf(resident, acting_user) or not resident.user_id:
+        return
+    with override(settings.LANGUAGE_CODE):
+        url = reverse("mydata:consents")
+    notify(resident.user, CONSENT_ON_BEHALF, {"purpose": consent.purpose, "given": given}, url=url)
 
 
 def _remove_linked(resident) -> list[tuple[str, int]]:

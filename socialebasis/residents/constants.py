@@ -46,3 +46,7 @@ WORDINGS = {
         ),
     },
 }
+
+
+# Notification kinds (registered in trust.py; templates in templates/notifications/kinds/).
+CONSENT_ON_BEHALF = "consent_on_behalf"

@@ -11,6 +11,7 @@ the file.
 from django.utils.translation import gettext_lazy as _
 
 from socialebasis.lib.protected import register_protected
+from socialebasis.notifications.kinds import register_kind
 from socialebasis.privacy.constants import RetentionAction
 from socialebasis.privacy.registry import (
     ResidentDataSection,
@@ -20,10 +21,10 @@ from socialebasis.privacy.registry import (
     register_subject_type,
 )
 from socialebasis.privacy.retention import RetentionPolicy, register
-from socialebasis.privacy.wording import register_purpose
+from socialebasis.privacy.wording import purpose_label, register_purpose
 from socialebasis.residents.access import user_ids_of_residents_in
 from socialebasis.residents.actions import do_anonymise_resident
-from socialebasis.residents.constants import WORDINGS, Purpose
+from socialebasis.residents.constants import CONSENT_ON_BEHALF, WORDINGS, Purpose
 from socialebasis.residents.models import Resident
 
 RESIDENT_MONTHS = 24
@@ -35,6 +36,20 @@ register_subject_type("residents.consent", _("Toestemming"), app="residents")
 
 for _purpose in Purpose:
     register_purpose(_purpose.value, _purpose.label, WORDINGS[_purpose], app="residents")
+
+
+def _consent_context(stored: dict) -> dict:
+    return {"purpose_label": purpose_label(stored.get("purpose", ""))}
+
+
+register_kind(
+    CONSENT_ON_BEHALF,
+    _("Toestemming namens u vastgelegd"),
+    _("Een medewerker heeft namens u een toestemming gegeven of ingetrokken."),
+    about_resident=True,
+    prepare=_consent_context,
+    app="residents",
+)
 
 
 def _due_residents(cutoff):

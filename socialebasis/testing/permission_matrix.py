@@ -88,10 +88,11 @@ PAGES = "Social map and areas (public pages)"
 API = "API (/api/)"
 ACCOUNT = "Accounts and login (/account/, /oidc/)"
 OWN = "The resident's own data (/mijn-gegevens/)"
+NOTIFICATIONS = "Notifications (/meldingen/)"
 FILES = "Residents' files (professionals, /dossiers/)"
 PRIVACY = "Privacy officer (/privacy/)"
 ADMIN = "Administration (/beheer/)"
-GROUP_ORDER = [PAGES, API, ACCOUNT, OWN, FILES, PRIVACY, ADMIN]
+GROUP_ORDER = [PAGES, API, ACCOUNT, NOTIFICATIONS, OWN, FILES, PRIVACY, ADMIN]
 
 # The resident's own pages: only the logged-in user's own file; an account without a file
 # gets the 404 page "no file linked to this account".

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from socialebasis.accounts import tasks
 from socialebasis.accounts.tests.factories import UserFactory
+from socialebasis.lib.tasks import BACKOFF_MINUTES
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_the_last_attempt_gives_up(settings, monkeypatch):
         raise smtplib.SMTPServerDisconnected("server gone")
 
     monkeypatch.setattr("socialebasis.accounts.emails.send_mail", broken)
-    last = len(tasks.BACKOFF_MINUTES) + 1
+    last = len(BACKOFF_MINUTES) + 1
     with pytest.raises(smtplib.SMTPServerDisconnected):
         tasks.send_account_email.call("invitation", str(user.pk), "https://x.org", "nl", last)
 

@@ -2,6 +2,7 @@
 
 from socialebasis.audit.constants import register_event
 from socialebasis.lib.protected import register_protected
+from socialebasis.notifications.kinds import register_kind
 from socialebasis.privacy.constants import RetentionAction
 from socialebasis.privacy.registry import (
     ResidentDataSection,
@@ -45,4 +46,13 @@ register_resident_data(
         export=lambda resident: [{"text": n.text} for n in resident.example_notes.all()],
         erase=lambda resident: resident.example_notes.all().delete()[0],
     )
+)
+
+# A notification kind that is not about a resident: its text may go in the mail.
+REMINDER = register_kind(
+    "example_reminder",
+    "Herinnering (voorbeeld)",
+    "Een herinnering aan een afspraak.",
+    about_resident=False,
+    app="exampleapp",
 )
