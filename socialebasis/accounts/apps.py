@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     urls = [("account/", "socialebasis.accounts.urls")]
 
     def ready(self):
-        from socialebasis.accounts import signals  # noqa: F401  (connects receivers)
+        from socialebasis.accounts import actions, signals  # noqa: F401  (receivers, events)

@@ -21,7 +21,7 @@ from socialebasis.accounts.models import User
 
 log = logging.getLogger(__name__)
 
-KINDS = ("verify", "invitation", "already_registered", "password_reset")
+KINDS = ("verify", "verify_new_email", "invitation", "already_registered", "password_reset")
 BACKOFF_MINUTES = (1, 5, 30, 120)  # after attempt 1, 2, 3, 4; attempt 5 is the last
 
 

@@ -42,6 +42,8 @@ def do_anonymise_user(user) -> None:
     old_email = user.email
     user.email = f"{user.pk.hex}@{ANONYMISED_EMAIL_DOMAIN}"
     user.full_name = ""
+    user.pending_email = ""
+    user.language = ""
     user.is_active = False
     user.email_verified_at = None
     user.last_login = None
