@@ -17,9 +17,8 @@
 
 The resident's own pages (``/mijn-gegevens/``, URL namespace ``mydata``): overview,
 account details (rectification), consents, who looked at my file, download (JSON and HTML)
-and erasure. They show only the
-logged-in user's own file (``own_resident_for_user``); an account without a file gets a 404
-page.
+and erasure. They show only the logged-in user's own file (``own_resident_for_user``); an
+account without a file gets a 404 page.
 """
 
 import functools
@@ -42,6 +41,7 @@ from socialebasis.accounts import emails as account_emails
 from socialebasis.accounts.twofactor import require_two_factor
 from socialebasis.audit import events
 from socialebasis.audit.constants import EventType
+from socialebasis.lib.ratelimit import rate_limited
 from socialebasis.privacy.subject import audit_entries, export_as_json_data
 from socialebasis.residents import actions
 from socialebasis.residents.access import (
@@ -107,7 +107,8 @@ def resident_detail(request, resident_id):
             "states": consent_states(resident),
             "network_refusal": network_refusal,
             "is_privacy_officer": may_record_consent_on_behalf(request.user, resident),
-            "may_correct": resident.user_id != request.user.pk,  # professionals, not herself
+            # Professionals correct a file; the resident asks them to.
+            "may_correct": resident.user_id != request.user.pk and not resident.anonymised_at,
         },
     )
 
@@ -232,6 +233,7 @@ def overview(request, resident):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("form", key="user_or_ip")  # a new address gets a mail: no mail bombing from here
 @own_file
 def account_details(request, resident):
     """The resident corrects her account details: name, preferred language, e-mail address
@@ -250,9 +252,9 @@ def account_details(request, resident):
         except account_actions.AccountManaged as exc:
             form.add_error(None, str(exc))
         else:
-            _account_saved_messages(request, user, changed)
             # Back on the page, in the language she chose (if she chose one).
             with translation.override(user.language or translation.get_language()):
+                _account_saved_messages(request, user, changed)
                 return redirect(reverse("mydata:account"))
     return render(
         request,

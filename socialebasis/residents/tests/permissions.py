@@ -21,7 +21,8 @@ MATRIX = {
     "mydata:account": Entry(
         OWN_FILE,
         post=OWN_FILE,
-        note="own account details (rectification); empty form: errors shown (200)",
+        note="own account details (rectification); empty form: errors shown (200); "
+        "shares the form limit (429)",
         group=OWN,
     ),
     "mydata:consents": Entry(OWN_FILE, post=OWN_FILE, note="own consents only", group=OWN),

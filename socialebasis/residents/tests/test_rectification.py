@@ -48,6 +48,7 @@ def test_resident_corrects_her_name_and_language(client, world):
     response = client.post(ACCOUNT, _account_form(full_name="Fatima Yılmaz-Demir", language="en"))
     # Back on the page, in the language she chose.
     assert response.status_code == 302 and response["Location"] == "/en/mijn-gegevens/account/"
+    assert "Your details have been saved." in client.get(response["Location"]).content.decode()
     user = User.objects.get(pk=world.resident.user.pk)
     assert (user.full_name, user.language, user.email) == ("Fatima Yılmaz-Demir", "en", FATIMA)
     row = AuditEvent.objects.get(event="account_changed")
