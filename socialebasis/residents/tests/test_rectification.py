@@ -5,10 +5,14 @@ are audited with the changed field names, never the values."""
 
 import json
 import re
+from datetime import date
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from socialebasis.accounts.models import User
 from socialebasis.audit.models import AuditEvent
@@ -273,3 +277,35 @@ def test_a_professionals_name_is_managed_by_the_administrator(client, world):
         do_change_account(user, acting_user=user, full_name="Systeem")
     assert do_change_account(user, acting_user=user, language="en") == ["language"]
     assert User.objects.get(pk=user.pk).full_name == "Fatima Yilmaz"
+
+
+_NAMES = st.text(alphabet="abcdeé -", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+
+@hyp_settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    changes=st.fixed_dictionaries(
+        {},
+        optional={
+            "given_name": _NAMES,
+            "family_name": st.sampled_from(["", "Yilmaz", "Demir"]),
+            "phone": st.sampled_from(["", "0612345678", "0687654321"]),
+            "date_of_birth": st.one_of(st.none(), st.dates(date(1920, 1, 1), date(2020, 1, 1))),
+        },
+    )
+)
+def test_audited_fields_are_exactly_the_fields_that_changed(world, changes):
+    before = Resident.objects.get(pk=world.resident_file.pk)
+    expected = sorted(k for k, v in changes.items() if getattr(before, k) != v)
+    last = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first()
+    changed = actions.do_change_resident(
+        world.resident_file, changes, acting_user=world.social_worker.user
+    )
+    assert changed == expected
+    after = Resident.objects.get(pk=world.resident_file.pk)
+    for name in ("given_name", "family_name", "phone", "date_of_birth", "email"):
+        assert getattr(after, name) == changes.get(name, getattr(before, name))
+    rows = list(AuditEvent.objects.filter(sequence__gt=last or 0))
+    assert [r.fields for r in rows] == ([expected] if expected else [])
