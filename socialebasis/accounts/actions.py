@@ -7,12 +7,21 @@ e-mail, or resetting a forgotten password).
 
 import uuid
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from socialebasis.accounts import twofactor
 from socialebasis.accounts.models import Membership, User
 from socialebasis.audit import events
+from socialebasis.audit.constants import register_event
+
+# A user changed their own account details (the row names the fields, never the values).
+ACCOUNT_CHANGED = register_event(
+    "account_changed", gettext_lazy("Accountgegevens gewijzigd"), app="accounts"
+)
 
 # ------------------------------------------------------------------ sessions and e-mail
 
@@ -171,3 +180,97 @@ def do_revoke_roles(user: User, role: str, municipality, *, acting_user) -> int:
     for membership in memberships:
         do_revoke_role(membership, acting_user=acting_user)
     return len(memberships)
+
+
+# ------------------------------------------------------------------ own account details
+
+
+class AccountManaged(ValueError):
+    """A professional's name and address are managed by an administrator: residents see
+    them in "who looked at my file", so nobody renames themself there."""
+
+    def __init__(self):
+        super().__init__(
+            _("Uw naam en e-mailadres worden beheerd door de beheerder van uw organisatie.")
+        )
+
+
+class EmailTaken(ValueError):
+    """Another account uses the confirmed address by now."""
+
+    def __init__(self):
+        super().__init__(
+            _("Dit e-mailadres hoort inmiddels bij een ander account. Kies een ander adres.")
+        )
+
+
+def _is_managed(user: User) -> bool:
+    return user.is_staff or user.is_superuser or user.is_professional
+
+
+def do_change_account(
+    user: User,
+    *,
+    acting_user,
+    full_name: str | None = None,
+    language: str | None = None,
+    email: str | None = None,
+) -> list[str]:
+    """Rectification of one's own account: name (at most 200 characters), preferred
+    language (a code of ``settings.LANGUAGES``, "" for none) and e-mail address. None leaves
+    a field as it is.
+
+    A new address is not used yet: it waits in ``pending_email`` until the link mailed to it
+    is followed (the caller sends it: ``emails.send_email_change_confirmation``); typing the
+    current address again cancels a pending change. Returns the names of the changed fields,
+    audited as ``account_changed`` with those names, never the values (nothing is written
+    when nothing changed). Raises AccountManaged when staff or a professional changes name
+    or address, ValueError for an unknown language or a name that is too long.
+    """
+    new = {}
+    if full_name is not None:
+        new["full_name"] = full_name.strip()
+        if len(new["full_name"]) > 200:
+            raise ValueError("full_name is longer than 200 characters")
+    if language is not None:
+        if language and language not in dict(settings.LANGUAGES):
+            raise ValueError(f"unknown language {language!r}")
+        new["language"] = language
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=user.pk)
+        if email is not None:
+            email = User.objects.normalize_email(email.strip()).lower()
+            new["pending_email"] = "" if email == stored.email else email
+        changed = sorted(name for name, value in new.items() if getattr(stored, name) != value)
+        if not changed:
+            return []
+        if {"full_name", "pending_email"} & set(changed) and _is_managed(stored):
+            raise AccountManaged()
+        for name in changed:
+            setattr(user, name, new[name])
+        user.save(update_fields=changed)
+        events.append(ACCOUNT_CHANGED, acting_user, user, fields=changed)
+    return changed
+
+
+def do_confirm_email_change(user: User, email: str, *, acting_user) -> bool:
+    """The link mailed to ``email`` was followed: it becomes the account's (confirmed)
+    address, with which the user logs in from now on. Returns False when ``email`` is no
+    longer the pending address (cancelled, or confirmed already). Raises EmailTaken when
+    another account uses it by now. Audited as ``account_changed`` (field names only)."""
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=user.pk)
+        if not stored.pending_email or stored.pending_email != email:
+            return False
+        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            raise EmailTaken()
+        user.email, user.pending_email = email, ""
+        user.email_verified_at = timezone.now()
+        fields = ["email", "email_verified_at", "pending_email"]
+        try:
+            with transaction.atomic():  # another account may take it at this very moment
+                user.save(update_fields=fields)
+        except IntegrityError as exc:
+            raise EmailTaken() from exc
+        events.append(ACCOUNT_CHANGED, acting_user, user, fields=fields)
+    return True

@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
     urls = [("account/", "socialebasis.accounts.urls")]
 
     def ready(self):
-        from socialebasis.accounts import (
-            signals,  # noqa: F401  (connects receivers)
-            tasks,  # noqa: F401  (mail tasks, session clean-up job)
+        from socialebasis.accounts import (  # noqa: F401
+            actions,  # audit events
+            signals,  # receivers
+            tasks,  # mail tasks, the session clean-up job
         )

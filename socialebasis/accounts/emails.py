@@ -23,20 +23,30 @@ from socialebasis.accounts.models import User
 _VERIFY_SALT = "socialebasis.accounts.email-verification"
 
 
-def make_verification_token(user: User) -> str:
-    return signing.dumps({"u": str(user.pk), "e": user.email}, salt=_VERIFY_SALT)
+def make_verification_token(user: User, email: str = "") -> str:
+    """A signed link token for ``email`` (default: the account's address)."""
+    return signing.dumps({"u": str(user.pk), "e": email or user.email}, salt=_VERIFY_SALT)
 
 
-def user_for_verification_token(token: str) -> User | None:
-    """The user a valid, unexpired link was made for (with the same address), or None."""
+def verification_for_token(token: str) -> tuple[User, str] | None:
+    """(user, address) of a valid, unexpired link, or None. The address is the account's
+    own, or the new address it waits to change to (``pending_email``); a link for an address
+    that is neither any more (changed, cancelled) is invalid."""
     try:
         data = signing.loads(token, salt=_VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
     except signing.BadSignature:  # also SignatureExpired
         return None
     user = User.objects.filter(pk=data.get("u")).first()
-    if user is None or user.email != data.get("e"):
+    email = data.get("e")
+    if user is None or not email or email not in (user.email, user.pending_email):
         return None
-    return user
+    return user, email
+
+
+def user_for_verification_token(token: str) -> User | None:
+    """The user a valid, unexpired link was made for, or None."""
+    found = verification_for_token(token)
+    return found[0] if found else None
 
 
 def _base_url(request) -> str:
@@ -46,9 +56,8 @@ def _base_url(request) -> str:
 def _enqueue(request, kind: str, user: User) -> None:
     from socialebasis.accounts.tasks import send_account_email
 
-    send_account_email.enqueue(
-        kind, str(user.pk), _base_url(request), translation.get_language() or ""
-    )
+    language = user.language or translation.get_language() or ""
+    send_account_email.enqueue(kind, str(user.pk), _base_url(request), language)
 
 
 def _send(template: str, to: str, context: dict) -> None:
@@ -72,6 +81,13 @@ def deliver(kind: str, user: User, base_url: str) -> None:
         url = base_url + reverse("accounts:verify_email", args=[make_verification_token(user)])
         hours = settings.EMAIL_VERIFICATION_MAX_AGE // 3600
         _send("verify", user.email, {"user": user, "url": url, "hours": hours})
+    elif kind == "verify_new_email":
+        if not user.pending_email:
+            return  # the change was cancelled (or confirmed) since it was asked for
+        token = make_verification_token(user, user.pending_email)
+        url = base_url + reverse("accounts:verify_email", args=[token])
+        hours = settings.EMAIL_VERIFICATION_MAX_AGE // 3600
+        _send("verify", user.pending_email, {"user": user, "url": url, "hours": hours})
     elif kind in ("invitation", "password_reset"):
         hours = settings.PASSWORD_RESET_TIMEOUT // 3600
         url = password_link(base_url, user)
@@ -92,6 +108,12 @@ def deliver(kind: str, user: User, base_url: str) -> None:
 
 def send_verification_email(request, user: User) -> None:
     _enqueue(request, "verify", user)
+
+
+def send_email_change_confirmation(request, user: User) -> None:
+    """The user asked to change their address: a confirmation link to the new address
+    (``user.pending_email``); the account keeps the old one until it is followed."""
+    _enqueue(request, "verify_new_email", user)
 
 
 def send_invitation_email(request, user: User) -> None:

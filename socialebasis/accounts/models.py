@@ -9,6 +9,7 @@ app: accounts points only down, to ``areas``.
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -53,6 +54,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("actief"), default=True)
     date_joined = models.DateTimeField(_("aangemaakt"), default=timezone.now)
     email_verified_at = models.DateTimeField(_("e-mail bevestigd op"), null=True, blank=True)
+    # A new address the user asked for: it replaces ``email`` only when the link mailed to
+    # it is followed (``actions.do_confirm_email_change``), so a typo cannot lock them out.
+    pending_email = models.EmailField(_("nieuw e-mailadres, nog niet bevestigd"), blank=True)
+    # The language of mails to this user ("" = the language of the page they used).
+    language = models.CharField(
+        _("voorkeurstaal"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
     # Part of the session hash: rotating it logs the user out everywhere.
     security_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 

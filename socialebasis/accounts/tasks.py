@@ -21,7 +21,7 @@ from socialebasis.accounts.models import User
 from socialebasis.lib.schedule import register_job
 from socialebasis.lib.tasks import retry_later
 
-KINDS = ("verify", "invitation", "already_registered", "password_reset")
+KINDS = ("verify", "verify_new_email", "invitation", "already_registered", "password_reset")
 
 
 @task()

@@ -269,16 +269,26 @@ def send_verification(request):
 def verify_email(request, token):
     """The link from the confirmation e-mail: a button confirms (link checkers in mail
     programs only GET, so they cannot confirm on the owner's behalf)."""
-    user = emails.user_for_verification_token(token)
-    if user is None:
+    found = emails.verification_for_token(token)
+    if found is None:
         return render(request, "accounts/verify_email.html", {"invalid": True}, status=400)
+    user, email = found
     if request.method == "POST":
-        if actions.do_verify_email(user, acting_user=_acting(request), activate=True):
+        if email != user.email:  # a new address the user asked for
+            try:
+                actions.do_confirm_email_change(user, email, acting_user=_acting(request))
+            except actions.EmailTaken as exc:
+                context = {"invalid": True, "message": str(exc)}
+                return render(request, "accounts/verify_email.html", context, status=400)
+            messages.success(
+                request, _("Uw nieuwe e-mailadres is bevestigd. U logt er voortaan mee in.")
+            )
+        elif actions.do_verify_email(user, acting_user=_acting(request), activate=True):
             messages.success(request, _("Uw e-mailadres is bevestigd."))
         else:
             messages.info(request, _("Uw e-mailadres was al bevestigd."))
         return redirect("accounts:account" if request.user.is_authenticated else "accounts:login")
-    return render(request, "accounts/verify_email.html", {"email": user.email})
+    return render(request, "accounts/verify_email.html", {"email": email})
 
 
 # ------------------------------------------------------------------ two-factor authentication

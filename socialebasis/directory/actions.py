@@ -433,8 +433,10 @@ def do_report_error(
 
     ``message`` is required and at most 5,000 characters; the name at most 200. At most one of
     service/location/organization is the subject (none: a general report). ``acting_user`` is
-    the logged-in user, or None. Audited (the report's id and which fields were filled in,
-    never their values). Raises ValueError for input the form should have caught.
+    the logged-in user, or None; the report is linked to that account (``ErrorReport.user``),
+    which puts it in the account holder's export and erasure. A typed ``reporter_email``
+    links nothing. Audited (the report's id and which fields were filled in, never their
+    values). Raises ValueError for input the form should have caught.
     """
     message = (message or "").strip()
     if not message:
@@ -454,9 +456,10 @@ def do_report_error(
             reporter_name=reporter_name,
             reporter_email=(reporter_email or "").strip(),
             message=message,
+            user=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         )
         filled = ["message"] + [
-            name for name in ("reporter_name", "reporter_email") if getattr(report, name)
+            name for name in ("reporter_name", "reporter_email", "user") if getattr(report, name)
         ]
         _audit_report(events.ERROR_REPORT_CREATED, report, acting_user, fields=filled)
     return report

@@ -10,6 +10,7 @@ CBS neighbourhood a record belongs to, the source a record was imported from, an
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -504,7 +505,12 @@ class Attribute(models.Model):
 
 
 class ErrorReport(models.Model):
-    """Extension: a resident's report that an entry is wrong, awaiting moderation."""
+    """Extension: a resident's report that an entry is wrong, awaiting moderation.
+
+    ``user`` is the account that sent it (set from the logged-in user, never from a typed
+    address): it puts the report in that person's export and erasure. The typed name and
+    e-mail only serve to ask the reporter about the report.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(
@@ -515,6 +521,15 @@ class ErrorReport(models.Model):
     )
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="error_reports"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="error_reports",
+        verbose_name=_("verstuurd door account"),
     )
     reporter_name = models.CharField(_("uw naam"), max_length=200)
     reporter_email = models.EmailField(_("uw e-mailadres (optioneel)"), blank=True)

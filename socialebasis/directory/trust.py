@@ -2,11 +2,13 @@
 
 The social map itself is public, not personal data. Error reports are: they carry the
 reporter's name and e-mail address. So ``ErrorReport`` is protected (read by the admin and
-``actions.py`` only), kept 12 months, part of a resident's export (matched on the e-mail of
-their file or account) and scrubbed of the reporter on erasure.
+``actions.py`` only), kept 12 months, part of a resident's export (the reports sent from
+their account: ``ErrorReport.user``, never matched on a typed e-mail address, which anyone
+can type) and anonymised on erasure: the report about the social map stays, its link to the
+account, the name and the e-mail address go. When retention anonymises an inactive account,
+its reports are unlinked and keep their own 12 months.
 """
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socialebasis.directory.models import ErrorReport
@@ -14,6 +16,7 @@ from socialebasis.lib.protected import register_protected
 from socialebasis.privacy.constants import RetentionAction
 from socialebasis.privacy.registry import (
     ResidentDataSection,
+    register_account_unlinker,
     register_resident_data,
     register_subject_type,
 )
@@ -26,14 +29,11 @@ register_subject_type("directory.errorreport", _("Foutmelding"), app="directory"
 
 
 def error_reports_of(resident):
-    """Error reports the resident sent (matched on the e-mail of their file or account)."""
-    emails = {e.lower() for e in (resident.email, getattr(resident.user, "email", "")) if e}
-    if not emails:
+    """Error reports sent from the resident's own account (none without an account). A
+    typed e-mail address proves nothing about who sent a report, so it links nothing."""
+    if resident.user_id is None:
         return ErrorReport.objects.none()
-    query = Q()
-    for email in emails:
-        query |= Q(reporter_email__iexact=email)
-    return ErrorReport.objects.filter(query)
+    return ErrorReport.objects.filter(user_id=resident.user_id)
 
 
 def _due_error_reports(cutoff):
@@ -75,7 +75,7 @@ def _export_error_reports(resident) -> list[dict]:
 
 def _erase_error_reports(resident) -> int:
     # The report itself (what is wrong on the social map) stays useful; who sent it goes.
-    return error_reports_of(resident).update(reporter_name="", reporter_email="")
+    return error_reports_of(resident).update(user=None, reporter_name="", reporter_email="")
 
 
 register_resident_data(
@@ -94,3 +94,11 @@ register_resident_data(
         erase=_erase_error_reports,
     )
 )
+
+
+def _unlink_account(user) -> None:
+    # Retention anonymises an inactive account; its reports keep their own clock.
+    ErrorReport.objects.filter(user_id=user.pk).update(user=None)
+
+
+register_account_unlinker(_unlink_account)

@@ -12,6 +12,7 @@ mail exists.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -83,6 +84,8 @@ def notify(user_or_contact, kind: str, context: dict | None = None, *, url: str 
         if not user_or_contact.is_active:
             return None
         notification.recipient = user_or_contact
+        # The account's chosen language for mail; without one, the site's default (Dutch).
+        notification.language = user_or_contact.language or settings.LANGUAGE_CODE
         mail = wants_email(user_or_contact, kind)
     if mail:
         notification.email_status = EmailStatus.QUEUED

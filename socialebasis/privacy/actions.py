@@ -7,6 +7,7 @@ import uuid
 from django.apps import apps
 
 from socialebasis.accounts.constants import Role, professional_roles
+from socialebasis.accounts.security import email_digest
 
 ANONYMISED_EMAIL_DOMAIN = "geanonimiseerd.invalid"
 REASON_MAX_LENGTH = 2000
@@ -41,6 +42,8 @@ def do_anonymise_user(user) -> None:
     old_email = user.email
     user.email = f"{user.pk.hex}@{ANONYMISED_EMAIL_DOMAIN}"
     user.full_name = ""
+    user.pending_email = ""
+    user.language = ""
     user.is_active = False
     user.email_verified_at = None
     user.last_login = None
@@ -54,10 +57,21 @@ def do_anonymise_user(user) -> None:
         for device in devices_for_user(user, confirmed=None):
             device.delete()
     if apps.is_installed("axes"):
-        for model in apps.get_app_config("axes").get_models():
-            if any(f.name == "username" for f in model._meta.fields):
-                model.objects.filter(username__iexact=old_email).delete()
+        remove_login_records(old_email)
     scrub_admin_log(user)
+
+
+def remove_login_records(email: str) -> int:
+    """Delete django-axes' records (attempts, failure and access logs) of logins with
+    ``email``. Axes stores the keyed digest that ``AXES_USERNAME_CALLABLE`` made of the typed
+    address (``accounts.security.email_digest``), never the address, so match on that.
+    Returns how many rows went."""
+    digest = email_digest(email)
+    removed = 0
+    for model in apps.get_app_config("axes").get_models():
+        if any(f.name == "username" for f in model._meta.fields):
+            removed += model.objects.filter(username=digest).delete()[0]
+    return removed
 
 
 def is_anonymised_user(user) -> bool:

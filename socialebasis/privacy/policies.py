@@ -94,6 +94,42 @@ register(
     )
 )
 
+LOGIN_RECORD_MONTHS = 1
+
+
+def _login_records_due(model_label: str):
+    def due(cutoff):
+        from django.apps import apps
+
+        return apps.get_model(model_label).objects.filter(attempt_time__lt=cutoff)
+
+    return due
+
+
+# django-axes' records of failed logins (keyed hash of the typed address, IP address,
+# browser). Axes itself removes an attempt once its cool-off has passed, but only when a
+# next login happens; this is the backstop. The failure and access logs are switched off in
+# settings; should someone switch them on, they go the same way.
+for _model, _name in [
+    ("axes.AccessAttempt", _("Inlogpoging (blokkering)")),
+    ("axes.AccessFailureLog", _("Mislukte inlogpoging (log)")),
+    ("axes.AccessLog", _("Inlogpoging (log)")),
+]:
+    register(
+        RetentionPolicy(
+            model=_model,
+            months=LOGIN_RECORD_MONTHS,
+            action=RetentionAction.DELETE,
+            basis=_("tijdstip van de poging"),
+            due=_login_records_due(_model),
+            note=_(
+                "Sleutel-hash van het getypte e-mailadres, IP-adres en browser. django-axes "
+                "ruimt een poging zelf op na de afkoelperiode, bij de volgende inlogpoging."
+            ),
+        )
+    )
+    register_subject_type(_model.lower(), _name, app="accounts")
+
 register_subject_type("accounts.user", _("Account"), app="accounts")
 register_subject_type("accounts.membership", _("Rol"), app="accounts")
 register_subject_type("accounts.login", _("Inlogpoging"), app="accounts")

@@ -97,6 +97,27 @@ def access_resident_as_privacy_officer(user, resident_id, *, reason: str = "") -
     return access_resident_for_user(user, resident_id, reason=reason)
 
 
+def access_resident_for_correction(user, resident_id, *, reason: str = "") -> Resident:
+    """The resident file, for a professional who corrects it (AVG art. 16): whoever may open
+    it as a professional (her social worker or team lead, the privacy officer). Http404 for
+    the resident herself (she corrects her account details on ``/mijn-gegevens/`` and asks
+    her social worker to correct the file), for an anonymised file and for anyone who may not
+    open it, before anything is audited; the opening itself is audited by
+    ``access_resident_for_user``."""
+    try:
+        correctable = (
+            residents_for_user(user)
+            .filter(pk=resident_id, anonymised_at__isnull=True)
+            .exclude(user_id=user.pk)
+            .exists()
+        )
+    except (ValidationError, ValueError, TypeError) as exc:
+        raise Http404("No such resident") from exc
+    if not correctable:
+        raise Http404("No such resident")
+    return access_resident_for_user(user, resident_id, reason=reason)
+
+
 def user_ids_of_residents_in(municipality_ids) -> QuerySet:
     """User ids of residents with an account in these municipalities (for the privacy
     officer's audit scope: logins of the municipality's own residents)."""

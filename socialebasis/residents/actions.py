@@ -1,8 +1,11 @@
-"""Writes of the residents app: consent, erasure and anonymisation of a resident's file.
-Every write audits (``audit.events``), and ``acting_user`` is keyword-only everywhere.
+"""Writes of the residents app: consent, rectification, erasure and anonymisation of a
+resident's file. Every write audits (``audit.events``), and ``acting_user`` is keyword-only
+everywhere.
 
 - ``do_give_consent`` / ``do_withdraw_consent``: by the resident themself, or by a
   professional on their behalf with a reason (``ReasonRequired`` otherwise).
+- ``do_change_resident``: a professional corrects the file (``record_changed`` with the
+  changed field names).
 - ``do_erase_resident``: the right to erasure. Deletes the resident's file and everything
   registered as linked to it (``privacy.registry``), deactivates and scrubs their account,
   and records that it happened. Audit rows stay (they hold ids, no personal content).
@@ -163,6 +166,56 @@ def _tell_resident(resident, consent, acting_user, *, given: bool) -> None:
     with override(settings.LANGUAGE_CODE):
         url = reverse("mydata:consents")
     notify(resident.user, CONSENT_ON_BEHALF, {"purpose": consent.purpose, "given": given}, url=url)
+
+
+# The fields of a file a professional may correct. The municipality is not among them: it
+# decides which organisation is responsible for the file (the controller).
+CORRECTABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "neighbourhood",
+)
+
+
+@transaction.atomic
+def do_change_resident(resident, changes: dict, *, acting_user) -> list[str]:
+    """Rectification (AVG art. 16): a professional corrects ``resident``'s file.
+
+    ``changes`` maps field names of ``CORRECTABLE_FIELDS`` to new values (only the fields
+    the professional changed, so a colleague's correction of another field made meanwhile
+    is kept). The row is locked while it is written. Returns the names of the fields whose
+    value really changed, audited as ``record_changed`` with those names and never the
+    values; nothing is written when nothing changed. Raises ValueError for another field or
+    a neighbourhood outside the file's municipality, ValidationError for a value the model
+    refuses (an empty first name, a malformed e-mail address).
+    """
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a correctable field: {', '.join(sorted(unknown))}")
+    neighbourhood = changes.get("neighbourhood")
+    if neighbourhood is not None and neighbourhood.municipality_id != resident.municipality_id:
+        raise ValueError("the neighbourhood is not in the file's municipality")
+    locked = (
+        Resident.objects.select_for_update(of=("self",))
+        .select_related("municipality")
+        .get(pk=resident.pk, anonymised_at__isnull=True)
+    )
+    changed = sorted(name for name, value in changes.items() if getattr(locked, name) != value)
+    if not changed:
+        return []
+    for name in changed:
+        setattr(locked, name, changes[name])
+    others = [f.name for f in Resident._meta.fields if f.name not in changed]
+    locked.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
+    locked.last_activity_at = timezone.now()
+    locked.save(update_fields=[*changed, "last_activity_at"])
+    for name in changed:
+        setattr(resident, name, getattr(locked, name))
+    events.record_changed(acting_user, locked, fields=changed)
+    return changed
 
 
 def _remove_linked(resident) -> list[tuple[str, int]]:

@@ -47,6 +47,8 @@ def build_export(resident) -> dict:
         account = {
             "email": user.email,
             "full_name": user.full_name,
+            "pending_email": user.pending_email,
+            "language": user.language,
             "date_joined": user.date_joined,
             "last_login": user.last_login,
             "email_verified_at": user.email_verified_at,

@@ -7,6 +7,7 @@ from socialebasis.residents import views
 app_name = "mydata"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("account/", views.account_details, name="account"),
     path("toestemmingen/", views.my_consents, name="consents"),
     path("wie-keek/", views.who_looked, name="who_looked"),
     path("download/", views.download_json, name="download_json"),

@@ -6,6 +6,9 @@
 - ``/dossiers/<id>/``: one file, obtained only through ``access_resident_for_user`` (404
   when denied; ``TwoFactorRequired`` propagates to the two-factor middleware). An optional
   ``?reden=`` is stored as the reason of the audited opening.
+- ``/dossiers/<id>/corrigeren/``: a professional who may open the file corrects it
+  (``access_resident_for_correction``, ``actions.do_change_resident``; audited with the
+  changed field names).
 - ``/dossiers/<id>/toestemming/``: a privacy officer records or withdraws a consent on the
   resident's behalf, with a reason.
 - ``/dossiers/<id>/inzage/`` and ``/dossiers/<id>/wissen/``: a privacy officer handles a
@@ -13,9 +16,9 @@
   (readable page, ``?formaat=json`` for the file; audited) and erasure (with a reason).
 
 The resident's own pages (``/mijn-gegevens/``, URL namespace ``mydata``): overview,
-consents, who looked at my file, download (JSON and HTML) and erasure. They show only the
-logged-in user's own file (``own_resident_for_user``); an account without a file gets a 404
-page.
+account details (rectification), consents, who looked at my file, download (JSON and HTML)
+and erasure. They show only the logged-in user's own file (``own_resident_for_user``); an
+account without a file gets a 404 page.
 """
 
 import functools
@@ -24,21 +27,26 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from socialebasis.accounts import actions as account_actions
+from socialebasis.accounts import emails as account_emails
 from socialebasis.accounts.twofactor import require_two_factor
 from socialebasis.audit import events
 from socialebasis.audit.constants import EventType
+from socialebasis.lib.ratelimit import rate_limited
 from socialebasis.privacy.subject import audit_entries, export_as_json_data
 from socialebasis.residents import actions
 from socialebasis.residents.access import (
     access_resident_as_privacy_officer,
+    access_resident_for_correction,
     access_resident_for_user,
     may_record_consent_on_behalf,
     own_resident_for_user,
@@ -47,10 +55,12 @@ from socialebasis.residents.constants import Purpose
 from socialebasis.residents.export import build_export
 from socialebasis.residents.filters import ResidentFilter
 from socialebasis.residents.forms import (
+    AccountDetailsForm,
     ConsentsForm,
     EraseForm,
     OfficerEraseForm,
     OnBehalfConsentForm,
+    ResidentForm,
 )
 from socialebasis.residents.queries import (
     ConsentRequired,
@@ -97,6 +107,8 @@ def resident_detail(request, resident_id):
             "states": consent_states(resident),
             "network_refusal": network_refusal,
             "is_privacy_officer": may_record_consent_on_behalf(request.user, resident),
+            # Professionals correct a file; the resident asks them to.
+            "may_correct": resident.user_id != request.user.pk and not resident.anonymised_at,
         },
     )
 
@@ -126,6 +138,28 @@ def consent_on_behalf(request, resident_id):
         "residents/consent_on_behalf.html",
         {"resident": resident, "form": form, "states": consent_states(resident)},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def resident_edit(request, resident_id):
+    """A professional corrects the file; only the fields they changed are written."""
+    resident = access_resident_for_correction(
+        request.user, resident_id, reason="dossier corrigeren"
+    )
+    form = ResidentForm(request.POST or None, instance=resident)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = actions.do_change_resident(resident, form.changes(), acting_user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if changed:
+                messages.success(request, _("Het dossier is bijgewerkt."))
+            else:
+                messages.info(request, _("U heeft niets veranderd."))
+            return redirect("residents:detail", resident_id=resident.pk)
+    return render(request, "residents/edit.html", {"resident": resident, "form": form})
 
 
 @require_GET
@@ -196,6 +230,56 @@ def overview(request, resident):
             "views": audit_rows_about(resident).filter(event=EventType.RECORD_VIEWED).count(),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("form", key="user_or_ip")  # a new address gets a mail: no mail bombing from here
+@own_file
+def account_details(request, resident):
+    """The resident corrects her account details: name, preferred language, e-mail address
+    (a new one is confirmed by a link mailed to it, through the accounts mail queue)."""
+    user = request.user
+    form = AccountDetailsForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = account_actions.do_change_account(
+                user,
+                acting_user=user,
+                full_name=form.cleaned_data["full_name"],
+                language=form.cleaned_data["language"],
+                email=form.cleaned_data["email"],
+            )
+        except account_actions.AccountManaged as exc:
+            form.add_error(None, str(exc))
+        else:
+            # Back on the page, in the language she chose (if she chose one).
+            with translation.override(user.language or translation.get_language()):
+                _account_saved_messages(request, user, changed)
+                return redirect(reverse("mydata:account"))
+    return render(
+        request,
+        "residents/mydata/account.html",
+        {"resident": resident, "form": form, "pending_email": user.pending_email},
+    )
+
+
+def _account_saved_messages(request, user, changed: list[str]) -> None:
+    if "pending_email" in changed and user.pending_email:
+        account_emails.send_email_change_confirmation(request, user)
+        messages.success(
+            request,
+            _(
+                "We hebben een link gestuurd naar %(email)s. Uw nieuwe e-mailadres gaat in "
+                "zodra u op die link klikt."
+            )
+            % {"email": user.pending_email},
+        )
+    if set(changed) - {"pending_email"}:
+        messages.success(request, _("Uw gegevens zijn opgeslagen."))
+    elif changed == ["pending_email"] and not user.pending_email:
+        messages.info(request, _("De wijziging van uw e-mailadres is geannuleerd."))
+    elif not changed:
+        messages.info(request, _("U heeft niets veranderd."))
 
 
 @require_http_methods(["GET", "POST"])

@@ -194,7 +194,8 @@ def test_do_report_error_names_the_logged_in_user(world, admin_user):
     report = actions.do_report_error(message="Verhuisd.", acting_user=admin_user)
     [row] = rows(events.ERROR_REPORT_CREATED)
     assert row.actor_id == admin_user.pk and row.subject_id == str(report.pk)
-    assert row.fields == ["message"]
+    assert row.fields == ["message", "user"]  # linked to the account that sent it
+    assert report.user == admin_user
 
 
 def test_admin_moderation_is_audited(admin_client, world):

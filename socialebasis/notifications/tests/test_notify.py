@@ -50,6 +50,13 @@ def test_account_gets_it_in_the_list_and_by_mail(settings):
     assert "https://sociale-basis.example.nl/meldingen/instellingen/" in sent.body
 
 
+def test_the_mail_speaks_the_accounts_language():
+    user = UserFactory(full_name="Amir", language="en")
+    notify(user, "example_reminder", {"title": "Tea", "when": "Friday"})
+    [sent] = mail.outbox
+    assert "Dear Amir," in sent.body and "Choose which notifications" in sent.body
+
+
 def test_the_mail_waits_for_the_worker_and_the_task_holds_only_the_id(settings, monkeypatch):
     settings.TASKS = DATABASE_TASKS
     user = UserFactory(email="kim@example.org")

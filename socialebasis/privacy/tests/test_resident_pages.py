@@ -103,6 +103,7 @@ def _linked_data(world):
         reason="brief",
     )
     f.ErrorReportFactory(
+        user=world.resident.user,  # sent from her account
         reporter_name="Fatima",
         reporter_email=f"RESIDENT@{EMAIL_DOMAIN}",
         message="Adres klopt niet",

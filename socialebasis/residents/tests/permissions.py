@@ -18,6 +18,13 @@ from socialebasis.testing.permission_matrix import (
 MATRIX = {
     # -------------------------------------------------------- the resident's own pages
     "mydata:overview": Entry(OWN_FILE, group=OWN),
+    "mydata:account": Entry(
+        OWN_FILE,
+        post=OWN_FILE,
+        note="own account details (rectification); empty form: errors shown (200); "
+        "shares the form limit (429)",
+        group=OWN,
+    ),
     "mydata:consents": Entry(OWN_FILE, post=OWN_FILE, note="own consents only", group=OWN),
     "mydata:who_looked": Entry(OWN_FILE, note="who opened my file (audit)", group=OWN),
     "mydata:download_json": Entry(OWN_FILE, note="export, audited", group=OWN),
@@ -34,6 +41,13 @@ MATRIX = {
     ),
     "residents:detail": Entry(
         HER_FILE, note="every opening by a professional is audited", group=FILES
+    ),
+    "residents:edit": Entry(
+        row(NOT_FOUND, anonymous=TO_LOGIN, own_team=OK, privacy_officer=OK),
+        post=row(NOT_FOUND, anonymous=TO_LOGIN, own_team=OK, privacy_officer=OK),
+        note="correction of the file by whoever may open it as a professional (not the "
+        "resident herself), audited with the changed field names; empty form: errors (200)",
+        group=FILES,
     ),
     "residents:consent": Entry(
         row(NOT_FOUND, anonymous=TO_LOGIN, privacy_officer=OK),
