@@ -488,7 +488,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def register(request):
     """A resident makes an account. It works once the e-mail address is confirmed. The
     answer is the same whether or not the address had an account already (the owner of an
-    existing account gets a note instead), so the form reveals nobody's account."""
+    existing account gets a note instead), and so is the work behind it (a password hash, an
+    audit row, a queued mail), so neither the page nor its timing reveals anybody's account."""
     if request.user.is_authenticated:
         return redirect("accounts:account")
     form = RegistrationForm(request.POST or None)
@@ -511,6 +512,10 @@ def register(request):
             emails.send_verification_email(request, existing)  # registered, never confirmed
         else:
             emails.send_already_registered_email(request, existing)
+        if existing is not None:  # the same work as a new account: a hash and an audit row
+            actions.do_record_repeated_registration(
+                existing, form.cleaned_data["password1"], acting_user=None
+            )
         request.session["sb_registered_email"] = email
         return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form})
