@@ -28,7 +28,8 @@ Login and accounts (``socialebasis.accounts``, see docs in its modules):
 - ``SB_PROFESSIONAL_IDLE_MINUTES``: sessions of professionals end after this many minutes
   without a request (default 15); other users keep Django's two-week session.
 - ``SB_LOGIN_FAILURE_LIMIT`` (default 5) and ``SB_LOGIN_COOLOFF_MINUTES`` (default 15):
-  django-axes locks an e-mail address *from one IP address* after that many failed logins.
+  django-axes locks an e-mail address *from one IP address* (the client's, see
+  ``SB_CLIENT_IP_HEADER``) after that many failed logins.
 - ``SB_OIDC_CLIENT_ID``, ``SB_OIDC_CLIENT_SECRET``, ``SB_OIDC_AUTHORIZATION_ENDPOINT``,
   ``SB_OIDC_TOKEN_ENDPOINT``, ``SB_OIDC_USERINFO_ENDPOINT``, ``SB_OIDC_JWKS_ENDPOINT``:
   single sign-on for a municipality's staff (OpenID Connect); off unless client id,
@@ -49,7 +50,9 @@ Hardening (``socialebasis.security``, ``socialebasis.lib.ratelimit``; see THREAT
   (one development process only; refused by ``check --deploy``).
 - ``SB_RATE_LIMITS``: "0" switches the rate limits of forms off (default on).
   ``SB_RATE_LIMIT_REPORT`` (default ``10/h`` per IP address: the error report form),
-  ``SB_RATE_LIMIT_LOGIN`` (default ``30/h`` per IP address, on top of the lock-out) and
+  ``SB_RATE_LIMIT_LOGIN`` (default ``30/h`` failed logins per IP address on any accounts, on
+  top of the lock-out; over it only a right password with two-factor authentication and its
+  code log in from that address) and
   ``SB_RATE_LIMIT_FORM`` (default ``30/h``: any other public form using the helper);
   a rate is ``N/s``, ``N/m``, ``N/h`` or ``N/day``, or ``off``.
 - ``SB_API_RATE_ANON`` (default ``1000/h`` per IP address) and ``SB_API_RATE_USER`` (default

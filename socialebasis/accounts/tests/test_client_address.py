@@ -119,3 +119,27 @@ def test_forwarded_for_counts_the_address_our_proxies_saw(client, monkeypatch, s
         assert client.get("/api/v1/services/", HTTP_X_FORWARDED_FOR=xff).status_code == 429
         xff = "198.51.100.8, 10.0.0.1"
         assert client.get("/api/v1/services/", HTTP_X_FORWARDED_FOR=xff).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("header", "num_proxies", "meta", "expected"),
+    [
+        ("X-Real-IP", 1, {"HTTP_X_REAL_IP": " 198.51.100.9 "}, "198.51.100.9"),
+        ("X-Real-IP", 1, {"HTTP_X_REAL_IP": "2001:DB8::0:1"}, "2001:db8::1"),
+        # garbage or a missing header: the connection's address, never a fresh counter
+        ("X-Real-IP", 1, {"HTTP_X_REAL_IP": "niet-een-adres"}, PROXY),
+        ("X-Real-IP", 1, {}, PROXY),
+        ("", 1, {"HTTP_X_FORWARDED_FOR": "1.1.1.1, 198.51.100.9"}, "198.51.100.9"),
+        ("", 3, {"HTTP_X_FORWARDED_FOR": "198.51.100.9"}, "198.51.100.9"),
+        ("", 1, {"HTTP_X_FORWARDED_FOR": "1.1.1.1, onzin"}, PROXY),
+        ("", 0, {"HTTP_X_FORWARDED_FOR": "198.51.100.9", "HTTP_X_REAL_IP": "1.1.1.1"}, PROXY),
+    ],
+)
+def test_client_ip(header, num_proxies, meta, expected):
+    from django.test import RequestFactory
+
+    from socialebasis.lib.clientip import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR=PROXY, **meta)
+    with override_settings(CLIENT_IP_HEADER=header, NUM_PROXIES=num_proxies):
+        assert client_ip(request) == expected
