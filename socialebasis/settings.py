@@ -31,7 +31,8 @@ Login and accounts (``socialebasis.accounts``, see docs in its modules):
 - ``SB_PROFESSIONAL_IDLE_MINUTES``: sessions of professionals end after this many minutes
   without a request (default 15); other users keep Django's two-week session.
 - ``SB_LOGIN_FAILURE_LIMIT`` (default 5) and ``SB_LOGIN_COOLOFF_MINUTES`` (default 15):
-  django-axes locks an e-mail address *from one IP address* after that many failed logins.
+  django-axes locks an e-mail address *from one IP address* (the client's, see
+  ``SB_CLIENT_IP_HEADER``) after that many failed logins.
 - ``SB_OIDC_CLIENT_ID``, ``SB_OIDC_CLIENT_SECRET``, ``SB_OIDC_AUTHORIZATION_ENDPOINT``,
   ``SB_OIDC_TOKEN_ENDPOINT``, ``SB_OIDC_USERINFO_ENDPOINT``, ``SB_OIDC_JWKS_ENDPOINT``:
   single sign-on for a municipality's staff (OpenID Connect); off unless client id,
@@ -46,20 +47,25 @@ Login and accounts (``socialebasis.accounts``, see docs in its modules):
 
 Hardening (``socialebasis.security``, ``socialebasis.lib.ratelimit``; see THREAT_MODEL.md):
 
-- ``SB_CACHE_URL``: the shared cache for rate limits and API throttling: ``db://`` (default,
-  Django's database cache in table ``sb_cache``, shared by all processes), ``redis://host:
-  6379/0`` (needs the ``redis`` package) or ``locmem://`` (one development process only;
-  refused by ``check --deploy``).
+- ``SB_CACHE_URL``: the shared cache for rate limits and API throttling, with atomic
+  counters: ``db://`` (default, the database cache in table ``sb_cache``, shared by all
+  processes; ``lib.cache.AtomicDatabaseCache``), ``redis://host:6379/0`` or ``locmem://``
+  (one development process only; refused by ``check --deploy``).
 - ``SB_RATE_LIMITS``: "0" switches the rate limits of forms off (default on).
   ``SB_RATE_LIMIT_REPORT`` (default ``10/h`` per IP address: the error report form),
-  ``SB_RATE_LIMIT_LOGIN`` (default ``30/h`` per IP address, on top of the lock-out) and
+  ``SB_RATE_LIMIT_LOGIN`` (default ``30/h`` failed logins per IP address on any accounts, on
+  top of the lock-out; over it only a right password with two-factor authentication and its
+  code log in from that address) and
   ``SB_RATE_LIMIT_FORM`` (default ``30/h``: any other public form using the helper);
   a rate is ``N/s``, ``N/m``, ``N/h`` or ``N/day``, or ``off``.
 - ``SB_API_RATE_ANON`` (default ``1000/h`` per IP address) and ``SB_API_RATE_USER`` (default
   ``5000/h`` per user): throttling of ``/api/``; over the limit the API answers 429 JSON.
 - ``SB_CLIENT_IP_HEADER``: the request header with the client's address when the site runs
-  behind a reverse proxy (e.g. ``X-Real-IP``, set by the proxy); default: the connection's
-  address. ``SB_NUM_PROXIES`` (default 0): proxies in front, for the API's ``X-Forwarded-For``.
+  behind a reverse proxy (e.g. ``X-Real-IP``, set by the proxy); it wins over
+  ``SB_NUM_PROXIES`` (default 0): with n > 0 proxies that append to ``X-Forwarded-For``, the
+  n-th address from its right. With neither, the connection's address (``X-Forwarded-For``
+  is ignored). One address (``lib.clientip.client_ip``) for the lock-out, the form limits,
+  the API throttle and the lock-out records.
 - ``SB_SECURITY_CONTACT``: ``Contact:`` of ``/.well-known/security.txt`` (a ``mailto:`` or
   ``https:`` URI; default ``mailto:security@localhost``); ``SB_SECURITY_POLICY_URL``
   (optional ``Policy:``); the file expires 365 days after the request.
@@ -221,6 +227,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "socialebasis.accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "socialebasis.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "socialebasis.lib.clientip.client_ip"  # as the rate limits
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in our own audit log
 AXES_VERBOSE = False
 
@@ -339,9 +346,9 @@ CACHES = {"default": cache_config(env_str("SB_CACHE_URL", ""))}
 
 # Rate limits of public forms (socialebasis.lib.ratelimit), per IP address; None = no limit.
 # django_ratelimit is used as a library, not in INSTALLED_APPS: its system check accepts only
-# memcached and django-redis (not Django's own Redis cache, and not the database cache, whose
-# counters are not atomic: a burst may pass a few extra requests). Our deploy check
-# security.E001 refuses a per-process cache instead.
+# memcached and django-redis, not Django's own Redis cache (atomic INCR) nor our database
+# cache (atomic by a row lock, lib.cache). Our deploy check security.E001 refuses a
+# per-process cache instead.
 RATELIMIT_ENABLE = env_bool("SB_RATE_LIMITS", True)
 RATELIMIT_USE_CACHE = "default"
 RATE_LIMITS = {
@@ -349,9 +356,11 @@ RATE_LIMITS = {
     "login": rate(env_str("SB_RATE_LIMIT_LOGIN", "30/h")),
     "form": rate(env_str("SB_RATE_LIMIT_FORM", "30/h")),
 }
-_client_ip_header = env_str("SB_CLIENT_IP_HEADER", "").strip()
-if _client_ip_header:
-    RATELIMIT_IP_META_KEY = "HTTP_" + _client_ip_header.upper().replace("-", "_")
+# The client's address (socialebasis.lib.clientip.client_ip): one answer for the lock-out, the
+# form limits, the API throttle and the lock-out records. 0 proxies: X-Forwarded-For is ignored.
+CLIENT_IP_HEADER = env_str("SB_CLIENT_IP_HEADER", "").strip()
+NUM_PROXIES = env_int("SB_NUM_PROXIES", 0)
+RATELIMIT_IP_META_KEY = "socialebasis.lib.clientip.client_ip"
 
 # API throttling (DRF; the HSDS views use the same rates through socialebasis.lib.ratelimit).
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
@@ -362,7 +371,9 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": rate(env_str("SB_API_RATE_ANON", "1000/h")),
     "user": rate(env_str("SB_API_RATE_USER", "5000/h")),
 }
-REST_FRAMEWORK["NUM_PROXIES"] = int(env_str("SB_NUM_PROXIES", "0") or 0) or None
+# DRF's own X-Forwarded-For reading is not used (the throttles key on client_ip); stated for
+# consistency: 0, never None (None would key on the whole header).
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 
 # Content-Security-Policy (django-csp 4): no inline script and no inline style anywhere
 # (templates/tests check it: scripts are files, data goes in <script type=application/json>).

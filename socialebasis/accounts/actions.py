@@ -8,6 +8,7 @@ e-mail, or resetting a forgotten password).
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,6 +64,17 @@ def do_register_user(email: str, password: str, *, acting_user, full_name: str =
         user = User.objects.create_user(email, password, full_name=full_name, is_active=False)
         events.record_created(acting_user, user)
     return user
+
+
+def do_record_repeated_registration(user: User, password: str, *, acting_user) -> None:
+    """Someone registered again with the address of ``user``'s account: audited
+    (``registration_repeated``; ``acting_user`` is None, nobody is logged in). The typed
+    password is hashed and dropped: the same work as a new account's hash (argon2 is most of
+    a registration's time), so how long the answer takes does not tell that the address has
+    an account. Nothing of the account changes."""
+    make_password(password)  # the result is dropped on purpose (see above)
+    with transaction.atomic():
+        events.registration_repeated(user)
 
 
 def do_record_password_change(user: User, *, acting_user) -> None:

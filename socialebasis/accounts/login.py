@@ -32,11 +32,15 @@ def safe_next(request, url: str | None, default: str = "") -> str:
     return default
 
 
-def start_pending_login(request, user: User, *, next_url: str, method: str) -> None:
-    """Remember that ``user`` passed the first step; the code step completes the login."""
+def start_pending_login(request, user: User | None, *, next_url: str, method: str) -> None:
+    """Remember that ``user`` passed the first step; the code step completes the login.
+
+    ``user`` None starts a login that no code completes: over the failed-login limit of an
+    address every password attempt gets the code step, right or wrong, so the answer does
+    not tell whether the password was right (``views.LoginView``)."""
     request.session.cycle_key()  # a new session id once the first factor is known
     request.session[PENDING_KEY] = {
-        "user": str(user.pk),
+        "user": str(user.pk) if user is not None else "",
         "backend": getattr(user, "backend", "django.contrib.auth.backends.ModelBackend"),
         "at": time.time(),
         "next": next_url,
@@ -46,13 +50,16 @@ def start_pending_login(request, user: User, *, next_url: str, method: str) -> N
 
 
 def pending_login(request) -> tuple[User | None, dict]:
-    """The user waiting for the code step, or (None, {}) when there is none or it expired."""
+    """The user waiting for the code step, or (None, {}) when there is none or it expired;
+    (None, data) for a login that no code completes (see ``start_pending_login``)."""
     data = request.session.get(PENDING_KEY)
     if not data:
         return None, {}
     if time.time() - data.get("at", 0) > PENDING_SECONDS:
         request.session.pop(PENDING_KEY, None)
         return None, {}
+    if not data.get("user"):
+        return None, data
     user = User.objects.filter(pk=data["user"], is_active=True).first()
     if user is None:
         request.session.pop(PENDING_KEY, None)

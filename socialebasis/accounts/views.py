@@ -61,7 +61,9 @@ def _with_next(url_name: str, next_url: str) -> str:
 def _too_many_failures(request, *, count: bool = False):
     """Failed logins (passwords and codes) per IP address across all accounts, on top of
     the per-account lock-out: at most ``RATE_LIMITS["login"]`` (``SB_RATE_LIMIT_LOGIN``).
-    Successful logins do not count, so a whole office behind one address is not slowed.
+    Successful logins do not count. Over the limit a password alone no longer logs in: a
+    right password with two-factor authentication still does, after its code (``LoginView``),
+    so an office behind one address keeps working while someone there guesses passwords.
     Returns the 429 answer when over the limit, else None; ``count`` adds this failure."""
     rate = getattr(settings, "RATE_LIMITS", {}).get("login")
     if not rate:
@@ -101,18 +103,24 @@ class LoginView(auth_views.LoginView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if (limited := _too_many_failures(request)) is not None:
-            return limited
+        self.over_limit = _too_many_failures(request)  # before this attempt; not counted
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        if (limited := _too_many_failures(self.request, count=True)) is not None:
+        limited = _too_many_failures(self.request, count=True)
+        if self.over_limit is not None:
+            return self._code_only(None, self.over_limit)
+        if limited is not None:
             return limited
         return super().form_invalid(form)
 
     def form_valid(self, form):
         user = form.get_user()
         next_url = self.get_success_url()
+        if self.over_limit is not None:
+            return self._code_only(
+                user if twofactor.has_two_factor(user) else None, self.over_limit
+            )
         if twofactor.has_two_factor(user):
             start_pending_login(self.request, user, next_url=next_url, method="password")
             return redirect("accounts:two_factor_verify")
@@ -126,6 +134,28 @@ class LoginView(auth_views.LoginView):
                 ),
             )
         return HttpResponseRedirect(next_url)
+
+    def _code_only(self, user, limited):
+        """Over the address's failed-login limit: one answer to every attempt (429 with the
+        code step), so it tells nobody whether the password was right. Only a right password
+        of an account with two-factor authentication (``user``) waits for a code that can
+        complete it; for anything else no code will do."""
+        next_url = self.get_success_url()
+        start_pending_login(self.request, user, next_url=next_url, method="password")
+        response = render(
+            self.request,
+            "accounts/two_factor_verify.html",
+            {
+                "form": CodeForm(),
+                "pending": True,
+                "over_limit": True,
+                "code_url": reverse("accounts:two_factor_verify"),
+            },
+            status=429,
+        )
+        if limited.has_header("Retry-After"):
+            response["Retry-After"] = limited["Retry-After"]
+        return response
 
 
 def _lockout_context() -> dict:
@@ -164,16 +194,21 @@ def two_factor_verify(request):
             return HttpResponseRedirect(next_url)
     else:
         user, pending = pending_login(request)
-        if user is None:
+        if not pending:
             messages.info(request, _("Log opnieuw in."))
             return redirect("accounts:login")
         next_url = pending["next"]
 
-    if request.method == "POST" and (limited := _too_many_failures(request)) is not None:
-        return limited
+    # No check of the address's failure limit before the code: over it, a right code after
+    # a right password still logs in (LoginView); a wrong one is counted and answered 429.
     form = CodeForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        if twofactor.is_throttled(user):
+        if user is None:  # a login no code completes (LoginView._code_only)
+            status = _refuse_code(request, form, pending)
+            if status is None:
+                return redirect("accounts:login")
+        elif twofactor.is_throttled(user):
             form.add_error(
                 "code",
                 _("Te veel onjuiste codes achter elkaar. Wacht even en probeer het opnieuw."),
@@ -200,17 +235,27 @@ def two_factor_verify(request):
             return HttpResponseRedirect(next_url)
         else:
             events.login_failed(email_digest(user.email))
-            if (limited := _too_many_failures(request, count=True)) is not None:
-                return limited
-            if pending is not None and not count_failed_code(request):
-                messages.error(request, _("Te veel onjuiste codes. Log opnieuw in."))
+            status = _refuse_code(request, form, pending)
+            if status is None:
                 return redirect("accounts:login")
-            form.add_error("code", _("Deze code klopt niet of is al gebruikt."))
     return render(
         request,
         "accounts/two_factor_verify.html",
-        {"form": form, "pending": pending is not None},
+        {"form": form, "pending": pending is not None, "over_limit": status == 429},
+        status=status,
     )
+
+
+def _refuse_code(request, form, pending) -> int | None:
+    """A wrong code: counted per address (and per pending login). The status to answer
+    with (429 once the address is over its failure limit), or None when the pending login
+    is used up (the user must enter the password again)."""
+    limited = _too_many_failures(request, count=True)
+    if pending is not None and not count_failed_code(request):
+        messages.error(request, _("Te veel onjuiste codes. Log opnieuw in."))
+        return None
+    form.add_error("code", _("Deze code klopt niet of is al gebruikt."))
+    return 429 if limited is not None else 200
 
 
 # ------------------------------------------------------------------ account page
@@ -453,7 +498,8 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def register(request):
     """A resident makes an account. It works once the e-mail address is confirmed. The
     answer is the same whether or not the address had an account already (the owner of an
-    existing account gets a note instead), so the form reveals nobody's account."""
+    existing account gets a note instead), and so is the work behind it (a password hash, an
+    audit row, a queued mail), so neither the page nor its timing reveals anybody's account."""
     if request.user.is_authenticated:
         return redirect("accounts:account")
     form = RegistrationForm(request.POST or None)
@@ -476,6 +522,10 @@ def register(request):
             emails.send_verification_email(request, existing)  # registered, never confirmed
         else:
             emails.send_already_registered_email(request, existing)
+        if existing is not None:  # the same work as a new account: a hash and an audit row
+            actions.do_record_repeated_registration(
+                existing, form.cleaned_data["password1"], acting_user=None
+            )
         request.session["sb_registered_email"] = email
         return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"form": form})

@@ -45,6 +45,7 @@ class EventType(models.TextChoices):
     RETENTION_APPLIED = "retention_applied", _("Bewaartermijn toegepast")
     ERASURE_REQUESTED = "erasure_requested", _("Verzoek om wissen")
     AUDIT_EXPORTED = "audit_exported", _("Auditlog geëxporteerd")
+    REGISTRATION_REPEATED = "registration_repeated", _("Opnieuw geregistreerd met bestaand adres")
 
 
 for _member in EventType:

@@ -217,3 +217,9 @@ def erasure_requested(actor, subject) -> AuditEvent:
 
 def audit_exported(actor, *, filters: str) -> AuditEvent:
     return append(EventType.AUDIT_EXPORTED, actor, None, reason=filters)
+
+
+def registration_repeated(user) -> AuditEvent:
+    """Someone registered with the e-mail address of ``user``'s existing account (nobody
+    logged in; the account is unchanged and its owner gets a note by mail)."""
+    return append(EventType.REGISTRATION_REPEATED, None, user)

@@ -4,16 +4,19 @@ Content-Security-Policy. Model-free and import-safe (settings.py imports this mo
 from urllib.parse import urlsplit
 
 CACHE_TABLE = "sb_cache"
+MAX_ENTRIES = 10_000  # rows of the database cache before expired ones are removed
 
 
 def cache_config(url: str) -> dict:
     """The ``CACHES["default"]`` entry for ``SB_CACHE_URL``.
 
-    - ``db://`` or empty (default): Django's database cache in table ``sb_cache`` (created by
-      the migration ``security.0001``). Shared by every process that uses the database, so
-      rate limits hold behind a load balancer without another service.
-    - ``redis://host:6379/0`` / ``rediss://...``: Django's Redis cache (needs the ``redis``
-      package: ``pip install redis``). Atomic counters; the choice for busy sites.
+    - ``db://`` or empty (default): the database cache in table ``sb_cache`` (created by
+      the migration ``security.0001``), with atomic counters (``lib.cache.AtomicDatabaseCache``:
+      a row lock per increment). Shared by every process that uses the database, so rate
+      limits hold behind a load balancer without another service. Expired rows are removed
+      once the table holds more than ``MAX_ENTRIES`` rows; live counters never are.
+    - ``redis://host:6379/0`` / ``rediss://...``: Django's Redis cache (the ``redis`` package
+      is a dependency). Atomic counters (``INCR``); takes load off the database on busy sites.
     - ``locmem://``: per-process memory. Only for a single development process: rate limits
       are counted per process (the ``security`` deploy check refuses it in production).
 
@@ -22,7 +25,11 @@ def cache_config(url: str) -> dict:
     url = (url or "").strip()
     scheme = urlsplit(url).scheme if url else "db"
     if scheme == "db":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+        return {
+            "BACKEND": "socialebasis.lib.cache.AtomicDatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": MAX_ENTRIES},
+        }
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "locmem":

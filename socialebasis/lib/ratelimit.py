@@ -16,16 +16,29 @@ API views that are not DRF views (the HSDS API) call ``api_throttle(request)``: 
 one budget for the whole API.
 
 ``SB_RATE_LIMITS=0`` switches the form limits off (``RATELIMIT_ENABLE``).
+
+Every counter is a fixed window (the hour, minute, ... of the rate) counted with an atomic
+``cache.add`` + ``cache.incr``: Redis ``INCR``, or a row lock in the database cache
+(``lib.cache.AtomicDatabaseCache``), so a burst of parallel requests never passes more than
+the limit. The client is ``lib.clientip.client_ip`` everywhere (an IPv6 client by its /64,
+as django-ratelimit counts it).
 """
 
 import functools
+import hashlib
+import ipaddress
 import math
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
+
+from socialebasis.lib.clientip import client_ip
 
 DEFAULT_METHODS = ("POST",)
 
@@ -119,3 +132,52 @@ def api_throttle(request: HttpRequest) -> HttpResponse | None:
     if waits:
         return too_many_requests(request, retry_after=math.ceil(max(waits)), json=True)
     return None
+
+
+EXPIRY_MARGIN = 5  # seconds a window's counter outlives the window (as django-ratelimit)
+
+
+@dataclass(frozen=True)
+class WindowCount:
+    """The count of one key in the current window, with this request included."""
+
+    count: int
+    seconds_left: int  # until the window ends (at least 1)
+
+
+def count_in_window(key: str, period: int) -> WindowCount:
+    """Count one event for ``key`` in the current ``period``-second window (aligned to the
+    epoch) of the rate-limit cache (``RATELIMIT_USE_CACHE``), atomically: the first request
+    of a window creates the counter with ``add`` (only one process can), the others
+    increment it. ``key`` is any string; it is hashed into the cache key."""
+    cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    now = time.time()
+    window = int(now // period)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"sb.window:{period}:{window}:{digest}"
+    count = _add_or_incr(cache, cache_key, period + EXPIRY_MARGIN)
+    return WindowCount(count=count, seconds_left=max(1, math.ceil((window + 1) * period - now)))
+
+
+def _add_or_incr(cache, cache_key: str, timeout: int) -> int:
+    for _attempt in range(3):
+        if cache.add(cache_key, 1, timeout):
+            return 1
+        try:
+            return cache.incr(cache_key)
+        except ValueError:  # expired between add and incr: create it again
+            continue
+    raise RuntimeError(f"rate-limit counter {cache_key} could not be counted")
+
+
+def counting_ip(request: HttpRequest) -> str:
+    """The client's address as counters key it: IPv4 as is, IPv6 by its /64 network (one
+    client usually holds a whole /64 and could otherwise change address per request)."""
+    ip = client_ip(request)
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return ip

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from socialebasis.accounts.models import User
 from socialebasis.accounts.security import email_digest
-from socialebasis.accounts.tests.conftest import PASSWORD, login
+from socialebasis.accounts.tests.conftest import PASSWORD, add_totp, login, totp_code
 from socialebasis.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -133,5 +133,40 @@ def test_failed_logins_per_ip_across_accounts_are_limited(client, world, setting
     assert login(client, "inwoner@example.org")["Location"] == "/account/"
     client.post("/account/uitloggen/")
     assert login(client, "d@example.org", "fout").status_code == 429
+    # Over the limit a password alone no longer logs in (the code step, which no code passes
+    # for an account without two-factor authentication); from elsewhere it does.
     assert login(client, "inwoner@example.org").status_code == 429
+    assert client.post("/account/tweestaps/code/", {"code": "123456"}).status_code == 429
+    assert client.get("/account/").status_code == 302
     assert login(client, "inwoner@example.org", REMOTE_ADDR="192.0.2.20").status_code == 302
+
+
+def test_over_the_limit_a_right_password_and_code_still_log_in(client, world, settings):
+    """An office behind one address: after many failures from there (credential stuffing on
+    unknown accounts), a colleague with two-factor authentication still logs in. Every
+    password attempt gets the same answer (429, the code step), so the answer does not tell
+    whether a password was right; only a right password's session accepts a right code."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "30/h"}
+    device = add_totp(world["worker"])
+    for n in range(35):
+        login(client, f"onbekend-{n}@example.org", "fout")
+    wrong = login(client, "sw-west@example.org", "verkeerd-wachtwoord")
+    right = login(client, "sw-west@example.org", PASSWORD)
+    for answer in (wrong, right):
+        assert answer.status_code == 429 and int(answer["Retry-After"]) > 0
+        assert "alleen inloggen met tweestapsverificatie" in answer.content.decode()
+    answer = client.post("/account/tweestaps/code/", {"code": totp_code(device)})
+    assert answer.status_code == 302 and answer["Location"] == "/account/"
+    assert client.get("/account/").status_code == 200
+    assert AuditEvent.objects.filter(event="login", reason="password+totp").exists()
+
+
+def test_over_the_limit_a_wrong_password_with_a_right_code_does_not_log_in(client, world, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "3/h"}
+    device = add_totp(world["worker"])
+    for n in range(4):
+        login(client, f"onbekend-{n}@example.org", "fout")
+    assert login(client, "sw-west@example.org", "verkeerd-wachtwoord").status_code == 429
+    refused = client.post("/account/tweestaps/code/", {"code": totp_code(device)})
+    assert refused.status_code == 429 and "klopt niet" in refused.content.decode()
+    assert client.get("/account/").status_code == 302

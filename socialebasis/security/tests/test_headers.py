@@ -82,7 +82,7 @@ def test_tile_origin_for_the_policy():
 
 
 def test_cache_from_url():
-    assert cache_config("")["BACKEND"].endswith("db.DatabaseCache")
+    assert cache_config("")["BACKEND"].endswith("AtomicDatabaseCache")
     assert cache_config("db://")["LOCATION"] == "sb_cache"
     redis = cache_config("redis://cache:6379/1")
     assert redis == {

@@ -51,7 +51,7 @@ def test_limits_can_be_switched_off(client, settings):
 
 def test_behind_a_proxy_the_configured_header_names_the_client(client, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report": "1/h"}
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    settings.CLIENT_IP_HEADER = "X-Real-IP"
     assert client.post("/melden/", REPORT, HTTP_X_REAL_IP="198.51.100.1").status_code == 302
     assert client.post("/melden/", REPORT, HTTP_X_REAL_IP="198.51.100.2").status_code == 302
     assert client.post("/melden/", REPORT, HTTP_X_REAL_IP="198.51.100.1").status_code == 429
@@ -92,7 +92,7 @@ def test_limits_hold_in_the_database_cache(client, settings):
     """The default cache of a deployment: counters in the database, shared by processes."""
     settings.CACHES = {"default": cache_config("db://")}
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report": "2/h"}
-    assert caches["default"].__class__.__name__ == "DatabaseCache"
+    assert caches["default"].__class__.__name__ == "AtomicDatabaseCache"
     assert [r.status_code for r in post_reports(client, 3)] == [302, 302, 429]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(CACHE_TABLE)}")
