@@ -24,6 +24,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -148,7 +149,7 @@ def _own_database(tmp_path: Path):
             conn.execute(sql)
 
     admin(f'CREATE DATABASE "{name}"')
-    password = f":{server['password']}" if server["password"] else ""
+    password = f":{quote(server['password'], safe='')}" if server["password"] else ""
     url = f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
     return url, lambda: admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -310,7 +310,7 @@ def _with_directory(municipality_codes: set[str]) -> set[str]:
     marks = ", ".join(["%s"] * len(municipality_codes))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.code FROM {Municipality._meta.db_table} m "  # noqa: S608 - no input
+            f"SELECT m.code FROM {Municipality._meta.db_table} m "  # noqa: S608 - table names; codes are parameters
             f"WHERE m.code IN ({marks}) AND EXISTS (SELECT 1 FROM {Location._meta.db_table} l "
             "WHERE l.municipality_id = m.id)",
             sorted(municipality_codes),
@@ -320,7 +320,10 @@ def _with_directory(municipality_codes: set[str]) -> set[str]:
 
 @lru_cache(maxsize=1)
 def _aliases() -> dict[str, tuple[str, str, list[str]]]:
-    """{folded name: (display name, GM code, [WK codes])} from every data/*/gebieden.csv."""
+    """{folded name: (display name, GM code, [WK codes])} from every data/*/gebieden.csv.
+
+    Read once per process: the files belong to the installation (``SB_DATA_DIR``), not to
+    the database, and change only with a deployment, which restarts every process."""
     result: dict[str, tuple[str, str, list[str]]] = {}
     for path in sorted(settings.DATA_DIR.glob("*/gebieden.csv")):
         with path.open(encoding="utf-8") as handle:
