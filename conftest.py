@@ -45,8 +45,8 @@ def _per_test_cache(settings):
 
     Production uses a shared cache (database or Redis, ``SB_CACHE_URL``); in a test process
     memory is shared enough, keeps the API's query counts free of cache queries, and is
-    emptied here so that counters never leak from one test into the next; so are the
-    geocoder's per-process memos.
+    emptied here so that counters never leak from one test into the next; so is the
+    geocoder's memo of the area aliases.
     ``socialebasis/security/tests`` checks the database cache itself.
     """
     from django.core.cache import cache
@@ -55,9 +55,8 @@ def _per_test_cache(settings):
 
     settings.CACHES = TEST_CACHES
     cache.clear()
-    # The geocoder memoises per process what the database holds (which municipalities have a
-    # directory, the area aliases); a test's rolled-back data must not decide the next test's.
-    geocoding._has_directory.cache_clear()
+    # The area aliases are read once per process from data/*/gebieden.csv (SB_DATA_DIR);
+    # a test that points SB_DATA_DIR elsewhere must not decide the next test's.
     geocoding._aliases.cache_clear()
     points.clear()  # the token would force a reload anyway; this frees the memory sooner
     yield

@@ -119,7 +119,6 @@ def use_database(database_url: str) -> None:
     connections.settings["default"] = config
     with contextlib.suppress(AttributeError):
         del connections["default"]
-    geocoding._has_directory.cache_clear()
     geocoding._aliases.cache_clear()
 
 

@@ -252,8 +252,9 @@ def _area_name(text: str) -> Place | None:
     candidates = [row for row in rows if row[0] == level]
     # The same name exists in several municipalities ("Centrum"): prefer the one where the
     # directory has data, then the most populous (the first by name on a tie).
+    with_directory = _with_directory({row[6] for row in candidates}) if len(candidates) > 1 else ()
     _, code, name, lat, lon, _, municipality_code = max(
-        candidates, key=lambda row: (_has_directory(row[6]), row[5] or 0)
+        candidates, key=lambda row: (row[6] in with_directory, row[5] or 0)
     )
     if lon is None:
         return None
@@ -296,16 +297,33 @@ def _areas_named_sql() -> str:
     )
 
 
-@lru_cache(maxsize=512)
-def _has_directory(municipality_code: str) -> bool:
+def _with_directory(municipality_codes: set[str]) -> set[str]:
+    """Those of the given GM codes whose municipality has a location in the directory.
+
+    Read from the database on every call, never memoised: a location added or moved in
+    another process must change the choice at once (it was an ``lru_cache`` per process,
+    which kept the old answer until a restart). Only ambiguous names ask, with one query:
+    an indexed ``EXISTS`` per municipality."""
+    from socialebasis.areas.models import Municipality
     from socialebasis.directory.models import Location
 
-    return Location.objects.filter(municipality__code=municipality_code).exists()
+    marks = ", ".join(["%s"] * len(municipality_codes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.code FROM {Municipality._meta.db_table} m "  # noqa: S608 - table names; codes are parameters
+            f"WHERE m.code IN ({marks}) AND EXISTS (SELECT 1 FROM {Location._meta.db_table} l "
+            "WHERE l.municipality_id = m.id)",
+            sorted(municipality_codes),
+        )
+        return {code for (code,) in cursor.fetchall()}
 
 
 @lru_cache(maxsize=1)
 def _aliases() -> dict[str, tuple[str, str, list[str]]]:
-    """{folded name: (display name, GM code, [WK codes])} from every data/*/gebieden.csv."""
+    """{folded name: (display name, GM code, [WK codes])} from every data/*/gebieden.csv.
+
+    Read once per process: the files belong to the installation (``SB_DATA_DIR``), not to
+    the database, and change only with a deployment, which restarts every process."""
     result: dict[str, tuple[str, str, list[str]]] = {}
     for path in sorted(settings.DATA_DIR.glob("*/gebieden.csv")):
         with path.open(encoding="utf-8") as handle:

@@ -9,19 +9,10 @@ from socialebasis.directory.geocoding import (
     PlaceNotFound,
     _areas_named,
     _areas_named_sql,
-    _has_directory,
 )
 from socialebasis.testing import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_directory_flags():
-    """``_has_directory`` is cached per process; these worlds differ in it."""
-    _has_directory.cache_clear()
-    yield
-    _has_directory.cache_clear()
 
 
 @pytest.fixture
@@ -160,3 +151,26 @@ def test_the_lookup_uses_the_name_indexes(world):
         "areas_municipality_name_upper",
     ):
         assert index in plan
+
+
+def test_homonyms_follow_a_location_added_after_a_first_search(world):
+    """Which homonym has directory data is read at each search, never memoised: a location
+    written later (by this process or another one) decides the next search."""
+    small = f.MunicipalityFactory(code="GM0001", name="Klein", residents=500)
+    big = f.MunicipalityFactory(code="GM0002", name="Groot", residents=90000)
+    for town, lat in ((small, 51.0), (big, 51.5)):
+        district = f.DistrictFactory(code=f"WK{town.code[2:]}01", municipality=town)
+        f.NeighbourhoodFactory(
+            code=f"BU{town.code[2:]}0101",
+            name="Centrum",
+            district=district,
+            residents=town.residents,
+            centroid_lat=lat,
+            centroid_lon=5.0,
+        )
+    assert OfflineGeocoder().geocode("Centrum").municipality_code == "GM0002"
+    location = f.LocationFactory(organization__municipality=small, latitude=51.0)
+    assert OfflineGeocoder().geocode("Centrum").municipality_code == "GM0001"
+    location.municipality = big
+    location.save()
+    assert OfflineGeocoder().geocode("Centrum").municipality_code == "GM0002"
