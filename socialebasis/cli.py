@@ -3,9 +3,9 @@
 Every sub-command is a Django management command of one of our apps, so
 ``socialebasis import-cbs --help`` and ``python manage.py import_cbs --help`` are the same.
 Sub-commands: demo, import-cbs, import-amsterdam, import-hsds, export-hsds, search,
-rebuild-search-index, seed-personas, apply-retention, verify-audit, worker (the background
-worker: django-tasks-db's ``db_worker``); any other Django command (migrate, createsuperuser,
-...) works too.
+rebuild-search-index, seed-personas, apply-retention, verify-audit, serve (the production web
+server, gunicorn), worker (the background worker: django-tasks-db's ``db_worker``); any other
+Django command (migrate, createsuperuser, ...) works too.
 """
 
 import os
@@ -22,6 +22,7 @@ COMMANDS = {
     "seed-personas": "Development only: test personas with known passwords and TOTP secrets",
     "apply-retention": "Delete or anonymise personal data past its retention term (--dry-run)",
     "verify-audit": "Check the audit log's hash chain (altered, deleted or reordered rows)",
+    "serve": "Serve the site in production with gunicorn (SB_BIND, SB_WEB_CONCURRENCY)",
     "worker": "Run the background tasks (e-mail) waiting in the database (--batch: then exit)",
 }
 # Sub-commands that are another name for a command of a library.
