@@ -159,6 +159,15 @@ def test_each_request_is_one_json_log_line_without_personal_data(production):
     assert "example.nl" not in lines[0] and "schuldhulp" not in lines[0]
 
 
+def test_the_server_log_is_json_lines_only(production):
+    """gunicorn's own messages too: a log collector reads one format."""
+    lines = [line for line in production.log.read_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]
+    assert any(
+        r["logger"] == "gunicorn.error" and "Booting worker" in r["message"] for r in records
+    )
+
+
 def test_serve_refuses_to_start_without_collectstatic(tmp_path):
     env = clean_env(
         SB_PRODUCTION="1",

@@ -1,5 +1,6 @@
 """``socialebasis serve``: the production web server (gunicorn)."""
 
+import copy
 import os
 
 from django.conf import settings
@@ -13,6 +14,17 @@ from socialebasis.lib.env import env_int, env_str
 def default_workers() -> int:
     """gunicorn's rule of thumb: two workers per CPU core plus one (5 on 2 cores)."""
     return 2 * len(os.sched_getaffinity(0)) + 1
+
+
+def gunicorn_logging() -> dict:
+    """The site's LOGGING (JSON or text, through the privacy filter) for gunicorn's own
+    messages too (start, worker boot and timeout), so that the whole stream is one format."""
+    config = copy.deepcopy(settings.LOGGING)
+    config["loggers"] = {
+        **config.get("loggers", {}),
+        "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
+    }
+    return config
 
 
 class Command(BaseCommand):
@@ -61,7 +73,7 @@ class Command(BaseCommand):
                 "proc_name": "socialebasis",
                 # Requests are logged by the application (socialebasis.request), not twice.
                 "accesslog": None,
-                "errorlog": "-",
+                "logconfig_dict": gunicorn_logging(),
             }
         ).run()
 
