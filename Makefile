@@ -23,10 +23,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# The worker (background mail) runs beside the web server and stops with it.
+# The worker (background mail) runs beside the web server and stops with it. The demo runs
+# without Django's debug pages (SB_DEBUG=0: the site's own 404/500 pages, never a list of URL
+# patterns or a traceback for visitors); `SB_DEBUG=1 make demo` for development.
 demo: install
 	$(BIN)/socialebasis demo
 	@echo "Sociale Basis draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
+	export SB_DEBUG=$${SB_DEBUG:-0}; \
 	$(BIN)/socialebasis worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -49,6 +49,10 @@ install_pkg() {
     mkdir -p "$dest/$(dirname "$f" | sed 's#^dist\(/\|$\)##')"
     cp "$src/$f" "$dest/$(echo "$f" | sed 's#^dist/##')"
   done
+  # No source maps are vendored, so no file may point at one: a dangling sourceMappingURL
+  # makes collectstatic's manifest storage fail (production) and browsers fetch a 404.
+  find "$dest" -type f \( -name '*.js' -o -name '*.css' \) -exec \
+    sed -i -E '/^\/[/*][#@] sourceMappingURL=[^ ]*( \*\/)?$/d' {} +
   local lic
   lic="$(ls "$src" | grep -i -m1 '^licen[cs]e' || true)"
   [ -n "$lic" ] || { echo "no licence file in $src" >&2; exit 1; }

@@ -3,8 +3,9 @@
 Every sub-command is a Django management command of one of our apps, so
 ``socialebasis import-cbs --help`` and ``python manage.py import_cbs --help`` are the same.
 Sub-commands: demo, import-cbs, import-amsterdam, import-hsds, export-hsds, search,
-rebuild-search-index, seed-personas, apply-retention, verify-audit, worker (the background
-worker: django-tasks-db's ``db_worker`` plus the schedule of recurring jobs), jobs; any other
+rebuild-search-index, seed-personas, apply-retention, verify-audit, serve (the production web
+server, gunicorn), worker (the background worker: django-tasks-db's ``db_worker`` plus the
+schedule of recurring jobs), jobs; any other
 Django command (migrate, createsuperuser, ...) works too.
 """
 
@@ -22,6 +23,7 @@ COMMANDS = {
     "seed-personas": "Development only: test personas with known passwords and TOTP secrets",
     "apply-retention": "Delete or anonymise personal data past its retention term (--dry-run)",
     "verify-audit": "Check the audit log's hash chain (altered, deleted or reordered rows)",
+    "serve": "Serve the site in production with gunicorn (SB_BIND, SB_WEB_CONCURRENCY)",
     "worker": "Run background tasks (e-mail) and the scheduled jobs (--batch: then exit)",
     "jobs": "List the scheduled jobs; --run-due runs what is due (cron), --run NAME one now",
 }

@@ -2,7 +2,9 @@
 
 Variables (all optional; the defaults run the embedded demo on SQLite):
 
-- ``SB_DEBUG``: "1" for development (default "1" unless ``SB_PRODUCTION=1``).
+- ``SB_DEBUG``: "1" for development: Django's technical error pages (default "1" unless
+  ``SB_PRODUCTION=1``; ``make demo`` runs with "0", so visitors see the site's own 404 and
+  500 pages, never a list of URL patterns).
 - ``SB_PRODUCTION``: "1" turns on production hardening (secure cookies, HSTS).
 - ``SB_SECRET_KEY``: required in production.
 - ``DATABASE_URL``: e.g. ``postgres://postgres@127.0.0.1:5432/socialebasis``;
@@ -13,6 +15,16 @@ Variables (all optional; the defaults run the embedded demo on SQLite):
 - ``SB_GEOCODER``: ``offline`` (default, from loaded data) or ``pdok``;
   ``SB_PDOK_URL`` overrides the PDOK Locatieserver endpoint.
 - ``SB_DATA_DIR``: where the public data files live (default ``<repo>/data``).
+- ``SB_STATIC_ROOT``: where ``collectstatic`` puts the static files and WhiteNoise serves them
+  from in production (default ``<repo>/staticfiles``).
+
+Serving and logs (``socialebasis.ops``; ``docs/deploy.md``):
+
+- ``SB_BIND`` (default ``127.0.0.1:8000``), ``SB_WEB_CONCURRENCY`` (worker processes, default
+  2 x CPU cores + 1) and ``SB_WEB_TIMEOUT`` (seconds, default 30): ``socialebasis serve``.
+- ``SB_LOG_FORMAT``: ``json`` (one JSON object per line; default in production) or ``text``
+  (default otherwise). ``SB_LOG_LEVEL`` (default WARNING) for everything but the request and
+  task lines, which are always written (INFO).
 
 Login and accounts (``socialebasis.accounts``, see docs in its modules):
 
@@ -82,6 +94,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socialebasis.lib.env import env_bool, env_int, env_list, env_str
 from socialebasis.lib.hardening import cache_config, rate, tile_origin
+from socialebasis.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION = env_bool("SB_PRODUCTION", False)
@@ -123,6 +136,7 @@ INSTALLED_APPS = [
     "socialebasis.api",
     "socialebasis.security",
     "socialebasis.scheduling",
+    "socialebasis.ops",
 ]
 
 # Background work: Django's tasks framework (the django-tasks backport) on the database the
@@ -139,6 +153,9 @@ TASKS = {
 }
 
 MIDDLEWARE = [
+    # /healthz and /readyz first: no host check, HTTPS redirect, session or log line.
+    "socialebasis.ops.middleware.health_checks",
+    "socialebasis.ops.middleware.request_log",  # one line per request, with its request id
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -253,7 +270,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("SB_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -414,12 +431,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURITY_CONTACT = env_str("SB_SECURITY_CONTACT", "mailto:security@localhost")
 SECURITY_POLICY_URL = env_str("SB_SECURITY_POLICY_URL", "")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("SB_LOG_LEVEL", "WARNING")},
-}
+LOGGING = logging_config(
+    env_str("SB_LOG_FORMAT", "json" if PRODUCTION else "text"), env_str("SB_LOG_LEVEL", "WARNING")
+)
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -431,4 +445,11 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("SB_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Hashed names (cached for a year) and a gzip copy of each text file, made by
+    # collectstatic; WhiteNoise sends the gzip copy to clients that accept it. (Brotli, when
+    # the `brotli` package is installed, costs ~25x the CPU per collectstatic.)
     STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    # Development and the demo: WhiteNoise serves straight from the source folders, also with
+    # SB_DEBUG=0 (where runserver serves no static files).
+    WHITENOISE_USE_FINDERS = True

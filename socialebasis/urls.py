@@ -10,6 +10,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from socialebasis.ops.health import healthz, readyz
 from socialebasis.security.views import security_txt
 
 
@@ -25,6 +26,9 @@ def app_pages() -> list:
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(".well-known/security.txt", security_txt, name="security-txt"),
+    # Answered by the first middleware (socialebasis.ops.health); routed for reverse().
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/", include("socialebasis.api.urls")),
     path("oidc/", include("socialebasis.accounts.oidc_urls")),
 ]

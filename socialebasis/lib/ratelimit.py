@@ -5,8 +5,9 @@ Forms: decorate the view with ``@rate_limited("report")``; the rate comes from
 ``RATE_LIMITS["form"]``), counted per client IP address in the shared cache
 (``SB_CACHE_URL``) by django-ratelimit. Only the methods given are counted (default: POST, so
 showing a form is never limited). Over the limit the view is not called: the visitor gets
-the Dutch/English page ``security/429.html`` with status 429 and ``Retry-After``; requests
-under ``/api/`` (or with ``json=True``) get ``{"detail": ...}`` as JSON.
+the Dutch/English page ``429.html`` (``templates/``, beside the other error pages) with
+status 429 and ``Retry-After``; requests under ``/api/`` (or with ``json=True``) get
+``{"detail": ...}`` as JSON.
 
 For code that decides itself (a login view that also counts failed attempts), call
 ``check_rate_limit(request, "login")``: it returns None or the 429 response.
@@ -65,7 +66,7 @@ def too_many_requests(
         minutes = math.ceil(retry_after / 60) if retry_after else None
         response = TemplateResponse(
             request,
-            "security/429.html",
+            "429.html",
             {"minutes": minutes, "title": _("Even geduld")},
             status=429,
         )

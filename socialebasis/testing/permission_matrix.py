@@ -128,6 +128,10 @@ MATRIX: dict[str, Entry] = {
         group=PAGES,
     ),
     "security-txt": Entry(PUBLIC, note="RFC 9116", group=PAGES),
+    "healthz": Entry(PUBLIC, note="liveness probe: status only, no database", group=PAGES),
+    "readyz": Entry(
+        PUBLIC, note="readiness probe: database and migrations, status only", group=PAGES
+    ),
     # -------------------------------------------------------- API (read-only, public data)
     "api-root": PUBLIC_API,
     "api-schema": Entry(PUBLIC, note="OpenAPI document", group=API),
