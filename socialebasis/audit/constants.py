@@ -45,6 +45,8 @@ class EventType(models.TextChoices):
     RETENTION_APPLIED = "retention_applied", _("Bewaartermijn toegepast")
     ERASURE_REQUESTED = "erasure_requested", _("Verzoek om wissen")
     AUDIT_EXPORTED = "audit_exported", _("Auditlog geëxporteerd")
+    # Appended by migration 0004 after the rows from before keyed hashes: seals them.
+    AUDIT_CHAIN_KEYED = "audit_chain_keyed", _("Auditlog voortaan met sleutel ondertekend")
 
 
 for _member in EventType:

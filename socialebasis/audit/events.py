@@ -10,6 +10,7 @@ PostgreSQL takes a transaction-level advisory lock; SQLite serialises writers al
 from django.db import connection, transaction
 from django.utils import timezone
 
+from socialebasis.audit import chain
 from socialebasis.audit.constants import EventType
 from socialebasis.audit.models import AuditEvent
 from socialebasis.lib.guard import unscoped
@@ -60,7 +61,7 @@ def append(
             reason=reason[:2000],
             fields=sorted(fields or []),
         )
-        row.hash = row.compute_hash()
+        chain.sign(row)  # HMAC under SB_AUDIT_KEY, which the database does not hold
         row.save()
     return row
 
