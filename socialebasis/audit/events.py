@@ -196,6 +196,41 @@ def role_changed(actor, membership, *, change: str, fields: list[str] | None = N
     )
 
 
+_GRANT_EVENTS = {
+    "requested": EventType.ROLE_REQUESTED,
+    "approved": EventType.ROLE_APPROVED,
+    "rejected": EventType.ROLE_REJECTED,
+}
+
+
+def role_grant(actor, grant, *, step: str) -> AuditEvent:
+    """A step of a four-eyes role grant (``accounts.RoleGrant``): ``step`` "requested",
+    "approved" or "rejected"; ``reason`` holds the role's name."""
+    return append(
+        _GRANT_EVENTS[step],
+        actor,
+        grant,
+        reason=grant.role,
+        subject_type="accounts.rolegrant",
+        subject_id=str(grant.pk),
+        municipality_code=grant.municipality.code,
+    )
+
+
+def role_first_use(user, membership) -> AuditEvent:
+    """``user`` opened personal data for the first time through a membership an approved
+    grant created (so the privacy officer of its municipality sees a new role in use)."""
+    return append(
+        EventType.ROLE_FIRST_USE,
+        user,
+        membership,
+        reason=membership.role,
+        subject_type="accounts.membership",
+        subject_id=str(membership.pk),
+        municipality_code=membership.municipality.code,
+    )
+
+
 def retention_applied(
     subject_type: str, subject_id: str, municipality_code: str, *, action: str
 ) -> AuditEvent:
