@@ -8,7 +8,7 @@ e-mail, or resetting a forgotten password).
 import uuid
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from socialebasis.accounts import twofactor
@@ -249,19 +249,19 @@ def do_request_role_grant(
         user=user, role=role, municipality=municipality, team=team
     ).exists():
         raise ValidationError({"role": "holds this role already"})
-    with transaction.atomic():
-        pending = RoleGrant.objects.filter(
-            user=user,
-            role=role,
-            municipality=municipality,
-            team=team,
-            status=RoleGrant.Status.PENDING,
-        ).first()
-        if pending is not None:
-            return pending
-        grant.requested_by = acting_user
-        grant.save()
-        events.role_grant(acting_user, grant, step="requested")
+    pending = RoleGrant.objects.filter(
+        user=user, role=role, municipality=municipality, team=team, status=RoleGrant.Status.PENDING
+    )
+    try:
+        with transaction.atomic():
+            if pending.exists():
+                return pending.get()
+            grant.requested_by = acting_user
+            grant.save()
+            events.role_grant(acting_user, grant, step="requested")
+    except IntegrityError:
+        # The same request made at the same moment (the constraint allows one open request).
+        return pending.get()
     return grant
 
 

@@ -213,3 +213,16 @@ def test_the_role_registry_flags_every_role_that_opens_files():
     assert Role.POLICY_OFFICER not in personal_data_roles()
     assert Role.ADMINISTRATOR not in personal_data_roles()
     assert Role.VOLUNTEER not in personal_data_roles()
+
+
+def test_one_open_request_per_role_and_scope(world, admin_a):
+    """Two requests made at the same moment: the database keeps one open (the action then
+    returns that one)."""
+    from django.db import IntegrityError, transaction
+
+    worker, amsterdam = world["worker"], world["amsterdam"]
+    fields = {"user": worker, "role": Role.PRIVACY_OFFICER, "municipality": amsterdam}
+    RoleGrant.objects.create(requested_by=admin_a, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleGrant.objects.create(requested_by=admin_a, **fields)
+    RoleGrant.objects.create(requested_by=admin_a, status="rejected", **fields)  # decided: fine

@@ -72,7 +72,7 @@ def _rewrite_without_the_key(sequence: int, reason: str) -> None:
             row.reason,
             row.fields,
         ]
-        if row.key_id is not None:
+        if getattr(row, "key_id", None) is not None:  # (the old model had no key id)
             values.append(row.key_id)
         payload = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
         new_hash = hashlib.sha256(payload).hexdigest()
