@@ -21,7 +21,7 @@ COMMANDS = {
     "rebuild-search-index": "Rebuild the full-text search index from the directory",
     "seed-personas": "Development only: test personas with known passwords and TOTP secrets",
     "apply-retention": "Delete or anonymise personal data past its retention term (--dry-run)",
-    "verify-audit": "Check the audit log's hash chain (altered, deleted or reordered rows)",
+    "verify-audit": "Check the audit log's keyed hash chain and its anchors (--record-only)",
     "worker": "Run the background tasks (e-mail) waiting in the database (--batch: then exit)",
 }
 # Sub-commands that are another name for a command of a library.
