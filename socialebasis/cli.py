@@ -22,7 +22,7 @@ COMMANDS = {
     "rebuild-search-index": "Rebuild the full-text search index from the directory",
     "seed-personas": "Development only: test personas with known passwords and TOTP secrets",
     "apply-retention": "Delete or anonymise personal data past its retention term (--dry-run)",
-    "verify-audit": "Check the audit log's hash chain (altered, deleted or reordered rows)",
+    "verify-audit": "Check the audit log's keyed hash chain and its anchors (--record-only)",
     "serve": "Serve the site in production with gunicorn (SB_BIND, SB_WEB_CONCURRENCY)",
     "worker": "Run background tasks (e-mail) and the scheduled jobs (--batch: then exit)",
     "jobs": "List the scheduled jobs; --run-due runs what is due (cron), --run NAME one now",

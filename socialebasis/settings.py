@@ -84,6 +84,16 @@ Hardening (``socialebasis.security``, ``socialebasis.lib.ratelimit``; see THREAT
 - ``SB_HSTS_PRELOAD`` (default 1 in production): the ``preload`` directive of HSTS.
 - ``SB_CSP_REPORT_URI``: where browsers send Content-Security-Policy violation reports
   (optional).
+
+Audit log (``socialebasis.audit``; rotation in docs/privacy.md):
+
+- ``SB_AUDIT_KEY``: the key of the audit chain's HMAC; required in production (long and
+  random, kept out of the database and its backups). Development uses a fixed key.
+- ``SB_AUDIT_KEYS``: comma-separated retired keys, kept so that rows signed before a key
+  rotation still verify.
+- ``SB_AUDIT_ANCHOR_FILE``: the anchor store, a file outside the database (another machine,
+  write-once storage) to which ``record_anchor`` (hourly, ``audit.tasks``) and
+  ``verify-audit`` append the chain's head; ``verify-audit`` checks it by default.
 """
 
 from datetime import timedelta
@@ -103,6 +113,14 @@ DEBUG = env_bool("SB_DEBUG", not PRODUCTION)
 SECRET_KEY = env_str("SB_SECRET_KEY", "" if PRODUCTION else "dev-only-insecure-key-change-me")
 if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("SB_SECRET_KEY must be set when SB_PRODUCTION=1")
+
+# The audit chain's HMAC key (socialebasis.audit.chain): in the environment, never in the
+# database, so whoever can write the audit table cannot recompute the hashes.
+AUDIT_KEY = env_str("SB_AUDIT_KEY", "" if PRODUCTION else "dev-only-audit-key-change-me")
+if PRODUCTION and not AUDIT_KEY:
+    raise RuntimeError("SB_AUDIT_KEY must be set when SB_PRODUCTION=1")
+AUDIT_KEYS = env_list("SB_AUDIT_KEYS", [])  # retired keys: old rows still verify
+AUDIT_ANCHOR_FILE = env_str("SB_AUDIT_ANCHOR_FILE", "")
 
 ALLOWED_HOSTS = env_list("SB_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 

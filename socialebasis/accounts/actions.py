@@ -9,13 +9,16 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from socialebasis.accounts import twofactor
-from socialebasis.accounts.models import Membership, User
+from socialebasis.accounts.constants import personal_data_roles
+from socialebasis.accounts.exceptions import ApprovalRequired, GrantNotPending, SelfGrantRefused
+from socialebasis.accounts.models import Membership, RoleGrant, User
 from socialebasis.audit import events
 from socialebasis.audit.constants import register_event
 
@@ -127,10 +130,33 @@ def do_record_recovery_code_used(user: User, *, acting_user) -> None:
 
 
 # ------------------------------------------------------------------ roles
+#
+# Roles that open personal data (``constants.personal_data_roles``) take four eyes: one
+# administrator requests the grant (``do_request_role_grant``), another approves it
+# (``do_approve_role_grant``), which creates the membership. Nobody requests or approves one
+# for themself, and ``do_grant_role``/``do_save_membership`` refuse to create or widen such a
+# membership directly (``ApprovalRequired``). Other roles are granted directly, audited.
+
+# Editing these fields of a membership that opens personal data widens or moves its reach.
+SCOPE_FIELDS = frozenset({"user", "role", "municipality", "team", "region"})
 
 
 def _validate(membership: Membership) -> None:
     membership.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def _is_self(acting_user, user) -> bool:
+    return acting_user is not None and getattr(acting_user, "pk", None) == user.pk
+
+
+def needs_approval(membership: Membership, changed_fields: list[str] | None = None) -> bool:
+    """Whether saving ``membership`` would give personal-data access that needs four eyes: a
+    new membership with such a role, or a change of its user, role or scope."""
+    if membership.role not in personal_data_roles():
+        return False
+    if membership._state.adding or changed_fields is None:
+        return True
+    return bool(SCOPE_FIELDS & set(changed_fields))
 
 
 def do_grant_role(
@@ -144,7 +170,8 @@ def do_grant_role(
 ) -> Membership:
     """Give ``user`` a role in ``municipality`` (within ``team``; reaching
     ``region``'s other municipalities when given). Granting a role held already returns the
-    existing membership without a new audit row."""
+    existing membership without a new audit row. A role that opens personal data raises
+    ``ApprovalRequired`` (use ``do_request_role_grant``)."""
     existing = Membership.objects.filter(
         user=user, role=role, municipality=municipality, team=team
     ).first()
@@ -163,7 +190,18 @@ def do_grant_role(
 def do_save_membership(
     membership: Membership, *, acting_user, changed_fields: list[str] | None = None
 ) -> Membership:
-    """Save a new or edited membership (the admin's forms end here) and audit it."""
+    """Save a new or edited membership (the admin's forms end here) and audit it.
+
+    Raises ``SelfGrantRefused`` when ``acting_user`` would give themself a role that opens
+    personal data, ``ApprovalRequired`` for anyone else (``needs_approval``)."""
+    if needs_approval(membership, changed_fields):
+        if _is_self(acting_user, membership.user):
+            raise SelfGrantRefused("nobody gives themself a role that opens personal data")
+        raise ApprovalRequired("a role that opens personal data needs a second administrator")
+    return _save_membership(membership, acting_user=acting_user, changed_fields=changed_fields)
+
+
+def _save_membership(membership, *, acting_user, changed_fields=None) -> Membership:
     _validate(membership)
     adding = membership._state.adding
     if not adding and changed_fields is not None and not changed_fields:
@@ -286,3 +324,131 @@ def do_confirm_email_change(user: User, email: str, *, acting_user) -> bool:
             raise EmailTaken() from exc
         events.append(ACCOUNT_CHANGED, acting_user, user, fields=fields)
     return True
+
+
+# ------------------------------------------------------------------ four-eyes role grants
+
+
+def _require_administrator(acting_user) -> None:
+    if acting_user is None or not (acting_user.is_active and acting_user.is_staff):
+        raise PermissionDenied("only an administrator requests or decides role grants")
+
+
+def do_request_role_grant(
+    user: User,
+    role: str,
+    municipality,
+    team=None,
+    *,
+    region=None,
+    acting_user,
+) -> RoleGrant:
+    """Ask for ``user`` to get ``role`` (one that opens personal data) in ``municipality``
+    (within ``team``, reaching ``region``); a second administrator decides. Returns the
+    pending grant (the open one when the same grant is pending already).
+
+    Raises ``SelfGrantRefused`` for a request for oneself, ``PermissionDenied`` when
+    ``acting_user`` is no administrator, ValueError for a role that needs no approval
+    (``do_grant_role``), ValidationError when the team or region does not fit, or the user
+    holds the role already."""
+    from django.core.exceptions import ValidationError
+
+    _require_administrator(acting_user)
+    if _is_self(acting_user, user):
+        raise SelfGrantRefused("nobody requests a role that opens personal data for themself")
+    if role not in personal_data_roles():
+        raise ValueError(f"role {role!r} opens no personal data: grant it with do_grant_role")
+    grant = RoleGrant(user=user, role=role, municipality=municipality, team=team, region=region)
+    _validate(grant.as_membership())
+    if Membership.objects.filter(
+        user=user, role=role, municipality=municipality, team=team
+    ).exists():
+        raise ValidationError({"role": "holds this role already"})
+    pending = RoleGrant.objects.filter(
+        user=user, role=role, municipality=municipality, team=team, status=RoleGrant.Status.PENDING
+    )
+    try:
+        with transaction.atomic():
+            if pending.exists():
+                return pending.get()
+            grant.requested_by = acting_user
+            grant.save()
+            events.role_grant(acting_user, grant, step="requested")
+    except IntegrityError:
+        # The same request made at the same moment (the constraint allows one open request).
+        return pending.get()
+    return grant
+
+
+def _decide(grant: RoleGrant, acting_user) -> RoleGrant:
+    """The pending grant, locked for the decision (a second decision waits, then fails)."""
+    _require_administrator(acting_user)
+    locked = RoleGrant.objects.select_for_update().select_related("municipality").get(pk=grant.pk)
+    if locked.status != RoleGrant.Status.PENDING:
+        raise GrantNotPending(f"this grant was {locked.status} already")
+    return locked
+
+
+def do_approve_role_grant(grant: RoleGrant, *, acting_user) -> Membership:
+    """Approve ``grant``: creates the membership (audited ``role_approved`` and
+    ``role_changed``), which ``role_first_use`` reports when it is first used.
+
+    Raises ``SelfGrantRefused`` when ``acting_user`` requested the grant or is its grantee,
+    ``GrantNotPending`` when it was decided already, ``PermissionDenied`` for a
+    non-administrator, ValidationError when the membership no longer fits (team moved)."""
+    with transaction.atomic():
+        grant = _decide(grant, acting_user)
+        if grant.requested_by_id == acting_user.pk or grant.user_id == acting_user.pk:
+            raise SelfGrantRefused("a second administrator approves: not the requester or grantee")
+        membership = Membership.objects.filter(
+            user=grant.user, role=grant.role, municipality=grant.municipality, team=grant.team
+        ).first()
+        if membership is None:
+            membership = grant.as_membership()
+            membership.awaiting_first_use = True
+            _save_membership(membership, acting_user=acting_user)
+        grant.status = RoleGrant.Status.APPROVED
+        grant.decided_by, grant.decided_at = acting_user, timezone.now()
+        grant.membership = membership
+        grant.save(update_fields=["status", "decided_by", "decided_at", "membership"])
+        events.role_grant(acting_user, grant, step="approved")
+    return membership
+
+
+def do_reject_role_grant(grant: RoleGrant, *, acting_user) -> RoleGrant:
+    """Reject ``grant`` (another administrator), or withdraw it (its requester); audited
+    ``role_rejected``. The grantee cannot reject their own (``SelfGrantRefused``);
+    ``GrantNotPending`` when it was decided already."""
+    with transaction.atomic():
+        grant = _decide(grant, acting_user)
+        if grant.user_id == acting_user.pk:
+            raise SelfGrantRefused("the grantee does not decide their own grant")
+        grant.status = RoleGrant.Status.REJECTED
+        grant.decided_by, grant.decided_at = acting_user, timezone.now()
+        grant.save(update_fields=["status", "decided_by", "decided_at"])
+        events.role_grant(acting_user, grant, step="rejected")
+    return grant
+
+
+def do_record_role_use(user: User, municipality_ids, *, acting_user) -> int:
+    """Note that ``user`` opened personal data in ``municipality_ids``: every membership an
+    approved grant created that reaches one of them and was not used yet writes
+    ``role_first_use`` (in its municipality's audit, so its privacy officer sees it). Returns
+    how many. ``acting_user`` is ``user``. One query when there is nothing to note."""
+    wanted = set(municipality_ids)
+    waiting = list(
+        Membership.objects.filter(user_id=user.pk, awaiting_first_use=True).select_related(
+            "municipality", "region"
+        )
+    )
+    written = 0
+    for membership in (m for m in waiting if m.municipality_ids() & wanted):
+        with transaction.atomic():
+            # Only the request that clears the flag writes the event (parallel requests).
+            cleared = Membership.objects.filter(pk=membership.pk, awaiting_first_use=True).update(
+                awaiting_first_use=False
+            )
+            if cleared:
+                events.role_first_use(user, membership)
+                written += 1
+    return written

@@ -178,6 +178,9 @@ class Membership(models.Model):
         help_text=_("Regionale instelling: ook de andere gemeenten van deze regio"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when an approved grant creates the membership; the first opening of personal data
+    # through it clears it and writes ``role_first_use`` (seen by the privacy officer).
+    awaiting_first_use = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("lidmaatschap")
@@ -228,3 +231,88 @@ class Membership(models.Model):
         if self.region_id:
             ids |= set(self.region.municipalities.values_list("id", flat=True))
         return ids
+
+
+class RoleGrant(models.Model):
+    """A request to give ``user`` a role that opens personal data (``personal_data_roles``),
+    in ``municipality`` (within ``team``, reaching ``region``): made by one administrator
+    (``requested_by``), decided by another (``decided_by``). Only approval creates the
+    membership (``accounts.actions.do_approve_role_grant``); nobody requests or approves a
+    grant to themself. Decided requests stay as the record of who asked and who approved."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wacht op goedkeuring")
+        APPROVED = "approved", _("goedgekeurd")
+        REJECTED = "rejected", _("afgewezen")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("gebruiker")
+    )
+    role = models.CharField(_("rol"), max_length=30)  # a registered role (ROLES)
+    municipality = models.ForeignKey(
+        "areas.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("gemeente")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    created_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("besloten door"),
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("roltoekenning")
+        verbose_name_plural = _("roltoekenningen")
+        ordering = ["-created_at"]
+        constraints = [
+            # One open request per role and scope: a second one waits for nothing.
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality", "team"],
+                condition=models.Q(status="pending", team__isnull=False),
+                name="unique_pending_team_grant",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality"],
+                condition=models.Q(status="pending", team__isnull=True),
+                name="unique_pending_grant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.municipality})"
+
+    def get_role_display(self):
+        return ROLES.label(self.role)
+
+    def as_membership(self) -> Membership:
+        """The (unsaved) membership this grant asks for."""
+        return Membership(
+            user=self.user,
+            role=self.role,
+            municipality=self.municipality,
+            team=self.team,
+            region=self.region,
+        )

@@ -42,10 +42,16 @@ class EventType(models.TextChoices):
     TWO_FACTOR_DISABLED = "two_factor_disabled", _("Tweestapsverificatie uitgezet")
     RECOVERY_CODE_USED = "recovery_code_used", _("Herstelcode gebruikt")
     ROLE_CHANGED = "role_changed", _("Rol gewijzigd")
+    ROLE_REQUESTED = "role_requested", _("Rol aangevraagd (wacht op tweede beheerder)")
+    ROLE_APPROVED = "role_approved", _("Rolaanvraag goedgekeurd")
+    ROLE_REJECTED = "role_rejected", _("Rolaanvraag afgewezen")
+    ROLE_FIRST_USE = "role_first_use", _("Nieuwe rol voor het eerst gebruikt")
     RETENTION_APPLIED = "retention_applied", _("Bewaartermijn toegepast")
     ERASURE_REQUESTED = "erasure_requested", _("Verzoek om wissen")
     AUDIT_EXPORTED = "audit_exported", _("Auditlog geëxporteerd")
     REGISTRATION_REPEATED = "registration_repeated", _("Opnieuw geregistreerd met bestaand adres")
+    # Appended by migration 0004 after the rows from before keyed hashes: seals them.
+    AUDIT_CHAIN_KEYED = "audit_chain_keyed", _("Auditlog voortaan met sleutel ondertekend")
 
 
 for _member in EventType:

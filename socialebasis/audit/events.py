@@ -10,6 +10,7 @@ PostgreSQL takes a transaction-level advisory lock; SQLite serialises writers al
 from django.db import connection, transaction
 from django.utils import timezone
 
+from socialebasis.audit import chain
 from socialebasis.audit.constants import EventType
 from socialebasis.audit.models import AuditEvent
 from socialebasis.lib.guard import unscoped
@@ -60,7 +61,7 @@ def append(
             reason=reason[:2000],
             fields=sorted(fields or []),
         )
-        row.hash = row.compute_hash()
+        chain.sign(row)  # HMAC under SB_AUDIT_KEY, which the database does not hold
         row.save()
     return row
 
@@ -189,6 +190,41 @@ def role_changed(actor, membership, *, change: str, fields: list[str] | None = N
         membership,
         reason=change,
         fields=fields,
+        subject_type="accounts.membership",
+        subject_id=str(membership.pk),
+        municipality_code=membership.municipality.code,
+    )
+
+
+_GRANT_EVENTS = {
+    "requested": EventType.ROLE_REQUESTED,
+    "approved": EventType.ROLE_APPROVED,
+    "rejected": EventType.ROLE_REJECTED,
+}
+
+
+def role_grant(actor, grant, *, step: str) -> AuditEvent:
+    """A step of a four-eyes role grant (``accounts.RoleGrant``): ``step`` "requested",
+    "approved" or "rejected"; ``reason`` holds the role's name."""
+    return append(
+        _GRANT_EVENTS[step],
+        actor,
+        grant,
+        reason=grant.role,
+        subject_type="accounts.rolegrant",
+        subject_id=str(grant.pk),
+        municipality_code=grant.municipality.code,
+    )
+
+
+def role_first_use(user, membership) -> AuditEvent:
+    """``user`` opened personal data for the first time through a membership an approved
+    grant created (so the privacy officer of its municipality sees a new role in use)."""
+    return append(
+        EventType.ROLE_FIRST_USE,
+        user,
+        membership,
+        reason=membership.role,
         subject_type="accounts.membership",
         subject_id=str(membership.pk),
         municipality_code=membership.municipality.code,

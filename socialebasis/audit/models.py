@@ -1,19 +1,20 @@
 """The append-only audit log.
 
 Every row is written once by ``audit.events`` and never changed: the model refuses updates
-and deletes, and database triggers (migration 0002) refuse them too. Rows are chained by
-hash: ``hash = SHA-256(prev_hash | sequence | occurred_at | event | actor | subject | reason
-| fields)``, so ``socialebasis verify-audit`` detects a changed row, a deleted row (a gap in
-``sequence`` or a broken link) and a reordered row. Rows hold no sensitive values: the
-subject is a type and an id, the actor a user id, ``fields`` lists changed field *names* only.
+and deletes, and database triggers (migration 0002) refuse them too. Rows are chained by a
+keyed hash: ``hash = HMAC-SHA256(key, prev_hash | sequence | occurred_at | event | actor |
+subject | reason | fields | key_id)`` with a key the database does not hold (``audit.chain``),
+so ``socialebasis verify-audit`` detects a changed row (also when every later hash was
+recomputed), a deleted row (a gap in ``sequence`` or a broken link) and a reordered row; the
+anchors outside the database (``audit.anchoring``) detect deleted rows at the end. Rows hold
+no sensitive values: the subject is a type and an id, the actor a user id, ``fields`` lists
+changed field *names* only.
 """
-
-import hashlib
-import json
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from socialebasis.audit import chain
 from socialebasis.audit.constants import EVENTS
 from socialebasis.lib.guard import ProtectedManager
 
@@ -38,6 +39,10 @@ class AuditEvent(models.Model):
     fields = models.JSONField(_("gewijzigde velden"), default=list, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False, unique=True)
+    # The id of the key that signed the row (``chain.key_id_of``); NULL for a row from before
+    # keyed hashes (plain SHA-256). Nullable so adding it changed no row (the table refuses
+    # updates, and SQLite would rebuild the table, and lose its triggers, for a default).
+    key_id = models.CharField(max_length=16, null=True, blank=True, editable=False)
 
     objects = ProtectedManager()
 
@@ -64,23 +69,7 @@ class AuditEvent(models.Model):
         """The registered label of ``event`` (the name itself if no app declares it)."""
         return EVENTS.label(self.event)
 
-    def compute_hash(self) -> str:
-        """The SHA-256 hex digest that chains this row to ``prev_hash``."""
-        payload = json.dumps(
-            [
-                self.prev_hash,
-                self.sequence,
-                self.occurred_at.isoformat(),
-                self.event,
-                str(self.actor_id or ""),
-                self.subject_type,
-                self.subject_id,
-                self.municipality_code,
-                self.reason,
-                self.fields,
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
-            sort_keys=False,
-        )
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """The hex digest that chains this row to ``prev_hash``: HMAC-SHA256 under ``key``
+        (plain SHA-256 for a legacy row, ``key`` None)."""
+        return chain.digest(self, key)

@@ -1,7 +1,10 @@
-"""Verification of the audit hash chain."""
+"""Verification of the audit chain: the keyed hashes (``audit.chain``) and the anchors
+recorded outside the database (``audit.anchoring``)."""
 
+import hmac
 from dataclasses import dataclass, field
 
+from socialebasis.audit import chain
 from socialebasis.audit.events import GENESIS
 from socialebasis.audit.models import AuditEvent
 from socialebasis.lib.guard import unscoped
@@ -25,49 +28,54 @@ def _rows():
         return AuditEvent.objects.all()  # access-ok: inside unscoped()
 
 
+class _Keys:
+    """The key checks along the chain: which key may sign the next row."""
+
+    def __init__(self):
+        self.known = chain.known_keys()
+        self.used: set[str] = set()
+        self.previous: str | None = None
+
+    def problem(self, row) -> str | None:
+        """Why ``row``'s key or hash is wrong, or None."""
+        if row.key_id is chain.LEGACY:
+            if self.used:
+                return "unkeyed row after keyed rows (rewritten without the key)"
+            if row.compute_hash(None) != row.hash:
+                return "content does not match its hash (altered)"
+            return None
+        key = self.known.get(row.key_id)
+        if key is None:
+            return f"signed with key {row.key_id}, which is not configured (SB_AUDIT_KEYS)"
+        retired = row.key_id in self.used and row.key_id != self.previous
+        self.used.add(row.key_id)
+        self.previous = row.key_id
+        if not hmac.compare_digest(row.compute_hash(key), row.hash):
+            return "content does not match its hash (altered)"
+        if retired:
+            return f"key {row.key_id} signs again after a newer key (rewritten)"
+        return None
+
+
 def verify_chain() -> ChainReport:
-    """Walk the log in sequence order: every row's hash must match its content, link to the
-    previous row's hash, and sequences must run 1, 2, 3, ... without gaps."""
+    """Walk the log in sequence order: every row's keyed hash must match its content, link
+    to the previous row's hash, and sequences must run 1, 2, 3, ... without gaps. Rows from
+    before keyed hashes (no key id) are accepted only at the start, followed by a keyed row."""
     report = ChainReport()
-    previous_hash, expected = GENESIS, 1
+    keys = _Keys()
+    previous_hash, expected, last = GENESIS, 1, 0
     for row in _rows().order_by("sequence").iterator(chunk_size=2000):
         report.rows += 1
         if row.sequence != expected:
             report.problems.append((row.sequence, f"gap: expected #{expected} (rows deleted)"))
         if row.prev_hash != previous_hash:
             report.problems.append((row.sequence, "link to the previous row is broken"))
-        if row.compute_hash() != row.hash:
-            report.problems.append((row.sequence, "content does not match its hash (altered)"))
-        previous_hash, expected = row.hash, row.sequence + 1
+        problem = keys.problem(row)
+        if problem:
+            report.problems.append((row.sequence, problem))
+        previous_hash, expected, last = row.hash, row.sequence + 1, row.sequence
+    if report.rows and not keys.used:
+        report.problems.append(
+            (last, "no row is signed with the key: unkeyed rows are not sealed (rewritten)")
+        )
     return report
-
-
-def check_anchors(lines: list[str]) -> list[tuple[int, str]]:
-    """Check chain heads recorded earlier (lines "sequence hash iso-time", as written by
-    ``anchor_line``). A head that is gone, or whose hash differs, means rows were deleted
-    or rewritten after it was recorded, including the newest rows, which the chain alone
-    cannot prove. Returns problems as (sequence, reason); malformed lines are problems too."""
-    problems: list[tuple[int, str]] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        parts = line.split()
-        if len(parts) < 2 or not parts[0].isdigit() or len(parts[1]) != 64:
-            problems.append((0, f"anchor line {number} is malformed"))
-            continue
-        sequence, expected = int(parts[0]), parts[1]
-        stored = _rows().filter(sequence=sequence).values_list("hash", flat=True)
-        found = next(iter(stored), None)
-        if found is None:
-            problems.append((sequence, "anchored row is gone (rows deleted after the anchor)"))
-        elif found != expected:
-            problems.append((sequence, "anchored row has another hash (rewritten)"))
-    return problems
-
-
-def anchor_line() -> str | None:
-    """The current chain head as an anchor line, or None for an empty log."""
-    head = _rows().order_by("-sequence").first()
-    if head is None:
-        return None
-    return f"{head.sequence} {head.hash} {head.occurred_at.isoformat()}"

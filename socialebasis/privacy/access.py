@@ -15,6 +15,7 @@ Handling a data-subject request for one resident is the residents app's
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from socialebasis.accounts.actions import do_record_role_use
 from socialebasis.accounts.constants import Role
 from socialebasis.accounts.models import Membership
 from socialebasis.accounts.scoping import municipality_ids_for_role
@@ -36,6 +37,7 @@ def audit_events_for_user(user) -> QuerySet[AuditEvent]:
     if not municipality_ids:
         raise Http404("Not a privacy officer")
     require_two_factor(user)
+    do_record_role_use(user, municipality_ids, acting_user=user)  # a new role's first use
     codes = Municipality.objects.filter(pk__in=municipality_ids).values("code")
     members = Membership.objects.filter(municipality_id__in=municipality_ids).values("user_id")
     without_municipality = Q(municipality_code="", actor_id__in=members)

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from socialebasis.accounts.actions import do_record_role_use
 from socialebasis.accounts.constants import Role
 from socialebasis.accounts.scoping import municipality_ids_for_role, scope_q
 from socialebasis.accounts.twofactor import require_two_factor
@@ -53,6 +54,8 @@ def access_resident_for_user(user, resident_id, *, reason: str = "") -> Resident
     if resident.user_id != user.pk:
         require_two_factor(user)
         events.record_viewed(user, resident, reason=reason)
+        # A role granted recently: its first use goes to the privacy officer's audit view.
+        do_record_role_use(user, {resident.municipality_id}, acting_user=user)
     return resident
 
 

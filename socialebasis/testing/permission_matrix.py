@@ -354,7 +354,7 @@ MATRIX: dict[str, Entry] = {
 # on route keys, used only for the admin, so that a new model in the admin of an app that
 # is not listed here (for instance one with personal data) still fails the test.
 ADMIN_APPS = {
-    "accounts": "users, memberships, teams, regions",
+    "accounts": "users, memberships, role grants, teams, regions",
     "auth": "groups",
     "areas": "municipalities, districts, neighbourhoods",
     "directory": "the social map, synonyms, error reports",
@@ -387,6 +387,21 @@ for _action, _get, _post in (
         row(TO_ADMIN_LOGIN, administrator=_get),
         post=row(TO_ADMIN_LOGIN, administrator=_post),
         note="background tasks: read-only in the admin",
+        group=ADMIN,
+    )
+# Four-eyes role grants: requested on the membership pages, decided with the list's actions
+# (approve, reject) by another administrator; never added, edited or deleted by hand. The
+# persona world has no grant, so a grant's page sends the administrator back.
+for _action, _get, _post in (
+    ("add", FORBIDDEN, FORBIDDEN),
+    ("delete", FORBIDDEN, FORBIDDEN),
+    ("change", TO_ADMIN_INDEX, FORBIDDEN),
+    ("history", TO_ADMIN_INDEX, TO_ADMIN_INDEX),
+):
+    MATRIX[f"admin:accounts_rolegrant_{_action}"] = Entry(
+        row(TO_ADMIN_LOGIN, administrator=_get),
+        post=row(TO_ADMIN_LOGIN, administrator=_post),
+        note="role grants (four eyes): decided in the list, read-only otherwise",
         group=ADMIN,
     )
 MATRIX["admin:auth_user_password_change"] = Entry(

@@ -115,7 +115,7 @@ def test_anchor_detects_deleting_the_newest_rows(chain, tmp_path, capsys):
 
 
 def test_anchor_detects_a_rewritten_head_and_bad_lines(chain, tmp_path):
-    from socialebasis.audit.verify import check_anchors
+    from socialebasis.audit.anchoring import check_anchors
 
     head = AuditEvent.objects.get(sequence=4)
     assert check_anchors([f"4 {head.hash} now"]) == []

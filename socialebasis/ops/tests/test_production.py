@@ -52,6 +52,8 @@ def production(tmp_path_factory, persona_database):
         DATABASE_URL=persona_database.url,
         SB_PRODUCTION="1",
         SB_SECRET_KEY=secrets.token_urlsafe(50),
+        SB_AUDIT_KEY=secrets.token_urlsafe(50),
+        SB_AUDIT_ANCHOR_FILE=str(tmp / "audit.anchor"),
         SB_ALLOWED_HOSTS="127.0.0.1",
         SB_STATIC_ROOT=str(tmp / "static"),
         SB_TILE_URL="",
@@ -172,6 +174,7 @@ def test_serve_refuses_to_start_without_collectstatic(tmp_path):
     env = clean_env(
         SB_PRODUCTION="1",
         SB_SECRET_KEY=secrets.token_urlsafe(50),
+        SB_AUDIT_KEY=secrets.token_urlsafe(50),
         SB_STATIC_ROOT=str(tmp_path / "empty"),
         DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
     )

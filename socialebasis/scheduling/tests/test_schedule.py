@@ -82,9 +82,9 @@ def test_a_name_is_one_job():
     schedule._JOBS.pop("twice_test")
 
 
-def test_the_platform_schedules_retention_and_session_clean_up():
+def test_the_platform_schedules_retention_session_clean_up_and_the_audit_anchor():
     names = {job.name for job in schedule.jobs()}
-    assert {"apply_retention", "clear_expired_sessions"} <= names
+    assert {"apply_retention", "clear_expired_sessions", "record_audit_anchor"} <= names
 
 
 @pytest.mark.django_db

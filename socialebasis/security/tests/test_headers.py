@@ -116,6 +116,8 @@ def _run_manage(*args, **env):
         and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     environment.update(env)
+    # Production needs the audit chain's key too (tested in socialebasis/audit/tests).
+    environment.setdefault("SB_AUDIT_KEY", secrets.token_urlsafe(50))
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -135,6 +137,7 @@ def test_check_deploy_is_clean_with_production_settings():
         SB_PRODUCTION="1",
         SB_SECRET_KEY=secrets.token_urlsafe(50),
         SB_ALLOWED_HOSTS="sociale-basis.example.nl",
+        SB_AUDIT_ANCHOR_FILE="/var/lib/sociale-basis/audit-anchors.log",
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
