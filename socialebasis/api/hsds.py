@@ -39,7 +39,7 @@ import json
 import math
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, JsonResponse, StreamingHttpResponse
@@ -155,7 +155,16 @@ def _datetime(params, name: str) -> datetime | None:
         value = None
     if value is None:
         raise ParamError(name, "must be an ISO 8601 date or date-time, e.g. 2024-01-31T12:00:00Z")
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    # The database compares in UTC; a moment whose UTC time falls outside the years
+    # 1..9999 (0001-01-01 in Amsterdam time, 9999-12-31T23:59:59-14:00) cannot be stored.
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ParamError(
+            name, "out of range: the moment in UTC must lie between 0001-01-01 and 9999-12-31"
+        ) from None
 
 
 def _format(params) -> str:
