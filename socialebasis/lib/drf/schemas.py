@@ -41,7 +41,7 @@ def _optional_pattern(regex: str) -> str:
 def optional(schema: dict) -> dict:
     """``schema``, or the empty value, which leaves the filter off."""
     if "enum" in schema:
-        return {**schema, "enum": [*schema["enum"], ""]}
+        return {**schema, "enum": [*(v for v in schema["enum"] if v != ""), ""]}
     if "pattern" in schema and schema["pattern"] != NO_NUL:
         return {**schema, "pattern": _optional_pattern(schema["pattern"])}
     if schema.get("type") == "string" and "format" not in schema:
