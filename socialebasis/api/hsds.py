@@ -37,16 +37,17 @@ Errors are JSON: 400 ``{"parameter": ["reason"]}`` for a bad parameter, 404
 import dataclasses
 import json
 import math
+import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.urls import re_path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from socialebasis.directory import hsds
 from socialebasis.directory.forms import SearchForm
@@ -59,6 +60,7 @@ from socialebasis.directory.models import (
     TaxonomyTerm,
 )
 from socialebasis.directory.search import SearchError, search
+from socialebasis.lib.drf.params import FALSE, TRUE
 from socialebasis.lib.ratelimit import api_throttle
 
 PER_PAGE_DEFAULT = 50
@@ -85,11 +87,17 @@ def _not_found() -> JsonResponse:
 
 
 def api_view(view: Callable) -> Callable:
-    """GET and HEAD only; ParamError becomes a 400 and Http404 a JSON 404; throttled like
-    /api/v1/ (one budget for the whole API, 429 JSON over the limit)."""
+    """GET and HEAD only (any other method is a JSON 405 with ``Allow``, not the CSRF
+    middleware's HTML 403: nothing here writes); ParamError becomes a 400 and Http404 a
+    JSON 404; throttled like /api/v1/ (one budget for the whole API, 429 JSON over the
+    limit)."""
 
-    @require_safe
+    @csrf_exempt
     def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = _json({"detail": f'Method "{request.method}" not allowed.'}, status=405)
+            response["Allow"] = "GET, HEAD"
+            return response
         throttled = api_throttle(request)
         if throttled is not None:
             return throttled
@@ -112,25 +120,27 @@ def api_view(view: Callable) -> Callable:
 
 
 def _int(params, name: str, default: int, low: int, high: int) -> int:
-    raw = params.get(name, "").strip()
+    """A whole number in ``low..high`` (ASCII digits, optional minus); absent or empty is
+    ``default``."""
+    raw = params.get(name, "")
     if not raw:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ParamError(name, "must be a whole number") from None
+    if not re.fullmatch(r"-?[0-9]+", raw):
+        raise ParamError(name, "must be a whole number")
+    value = int(raw)
     if not low <= value <= high:
         raise ParamError(name, f"must be between {low} and {high}")
     return value
 
 
 def _bool(params, name: str) -> bool:
-    raw = params.get(name, "").strip().lower()
-    if raw in {"", "0", "false", "no", "off"}:
-        return False
-    if raw in {"1", "true", "yes", "on"}:
+    """``true``/``1`` or ``false``/``0``; absent or empty is false."""
+    raw = params.get(name, "")
+    if raw in TRUE:
         return True
-    raise ParamError(name, "must be true or false")
+    if raw in FALSE or not raw:
+        return False
+    raise ParamError(name, "must be true or false (or 1 or 0)")
 
 
 def _uuid(params, name: str) -> uuid.UUID | None:
@@ -155,11 +165,20 @@ def _datetime(params, name: str) -> datetime | None:
         value = None
     if value is None:
         raise ParamError(name, "must be an ISO 8601 date or date-time, e.g. 2024-01-31T12:00:00Z")
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    # The database compares in UTC; a moment whose UTC time falls outside the years
+    # 1..9999 (0001-01-01 in Amsterdam time, 9999-12-31T23:59:59-14:00) cannot be stored.
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ParamError(
+            name, "out of range: the moment in UTC must lie between 0001-01-01 and 9999-12-31"
+        ) from None
 
 
 def _format(params) -> str:
-    value = params.get("format", "").strip().lower() or "json"
+    value = params.get("format", "") or "json"
     if value not in {"json", "ndjson"}:
         raise ParamError("format", "must be json or ndjson")
     return value
@@ -199,10 +218,11 @@ def _listing(
     """An HSDS page of the objects with these ids (kept in order), or an NDJSON stream of
     all of them."""
     params = request.GET
-    if _format(params) == "ndjson":
-        return StreamingHttpResponse(_stream(list(ids), serialise, batch), content_type=NDJSON)
+    # Checked also for NDJSON, which ignores them: a malformed value is never accepted.
     page = _int(params, "page", 1, 1, 1_000_000)
     per_page = _int(params, "per_page", PER_PAGE_DEFAULT, 1, PER_PAGE_MAX)
+    if _format(params) == "ndjson":
+        return StreamingHttpResponse(_stream(list(ids), serialise, batch), content_type=NDJSON)
     total = len(ids) if isinstance(ids, list) else ids.count()
     start = (page - 1) * per_page
     chunk = list(ids[start : start + per_page])

@@ -1,14 +1,13 @@
 """FilterSets of the directory: one per list, used by the API (``/api/v1/``) and usable by
 pages. Area parameters take CBS codes (``GM0363``, ``WK036305``, ``BU0363AF01``); ``theme``
-takes a code of the sb-thema taxonomy and includes its sub-themes. Bad values give a 400 with
-``{"parameter": ["reason"]}`` in the API."""
+takes a code of the sb-thema taxonomy and includes its sub-themes (an unknown code, like an
+unknown CBS code, gives an empty list); booleans are ``true``/``1`` or ``false``/``0``. Bad
+values give a 400 with ``{"parameter": ["reason"]}`` in the API."""
 
 import django_filters as df
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from socialebasis.directory.constants import (
     THEME_TAXONOMY,
@@ -27,6 +26,7 @@ from socialebasis.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from socialebasis.lib.drf.params import StrictBooleanFilter
 
 municipality_code = RegexValidator(r"^GM\d{4}$", _("Gebruik een CBS-gemeentecode, bijv. GM0363."))
 district_code = RegexValidator(
@@ -41,11 +41,19 @@ def theme_terms() -> QuerySet[TaxonomyTerm]:
     return TaxonomyTerm.objects.filter(taxonomy__code=THEME_TAXONOMY)
 
 
-def linked_to_theme(entity: str, term: TaxonomyTerm) -> QuerySet[Attribute]:
-    """Ids of the ``entity`` records with this term or one of its sub-terms."""
+def linked_to_theme(entity: str, code: str) -> QuerySet[Attribute]:
+    """Ids of the ``entity`` records with the theme ``code`` or one of its sub-themes (none
+    for an unknown code)."""
+    term = theme_terms().filter(code=code).first()
+    if term is None:
+        return Attribute.objects.none().values("link_id")
     return Attribute.objects.filter(
         link_entity=entity, taxonomy_term__path__startswith=term.path
     ).values("link_id")
+
+
+def theme_filter(help_text) -> df.CharFilter:
+    return df.CharFilter(method="filter_theme", max_length=100, help_text=help_text)
 
 
 def _text(qs, fields, value):
@@ -62,12 +70,7 @@ class ServiceFilter(df.FilterSet):
     q = df.CharFilter(
         method="filter_q", max_length=200, help_text=_("Tekst in naam, andere naam of omschrijving")
     )
-    theme = df.ModelChoiceFilter(
-        queryset=theme_terms(),
-        to_field_name="code",
-        method="filter_theme",
-        help_text=_("Themacode (sb-thema), inclusief subthema's"),
-    )
+    theme = theme_filter(_("Themacode (sb-thema), inclusief subthema's"))
     kind = df.ChoiceFilter(
         field_name="organization__kind",
         choices=OrganizationKind.choices,
@@ -107,9 +110,8 @@ class ServiceFilter(df.FilterSet):
     def filter_q(self, qs, name, value):
         return _text(qs, ["name", "alternate_name", "description"], value)
 
-    @extend_schema_field(OpenApiTypes.STR)
     def filter_theme(self, qs, name, value):
-        return qs.filter(id__in=linked_to_theme("service", value)) if value else qs
+        return qs.filter(id__in=linked_to_theme("service", value))
 
     def filter_municipality(self, qs, name, value):
         return qs.filter(
@@ -147,12 +149,7 @@ class OrganizationFilter(df.FilterSet):
         validators=[municipality_code],
         help_text=_("Gemeente (GM-code)"),
     )
-    theme = df.ModelChoiceFilter(
-        queryset=theme_terms(),
-        to_field_name="code",
-        method="filter_theme",
-        help_text=_("Organisaties met een dienst in dit thema"),
-    )
+    theme = theme_filter(_("Organisaties met een dienst in dit thema"))
 
     class Meta:
         model = Organization
@@ -161,10 +158,7 @@ class OrganizationFilter(df.FilterSet):
     def filter_q(self, qs, name, value):
         return _text(qs, ["name", "alternate_name", "description"], value)
 
-    @extend_schema_field(OpenApiTypes.STR)
     def filter_theme(self, qs, name, value):
-        if not value:
-            return qs
         services = Service.objects.filter(id__in=linked_to_theme("service", value))
         return qs.filter(
             Q(id__in=linked_to_theme("organization", value))
@@ -194,7 +188,7 @@ class LocationFilter(df.FilterSet):
         validators=[neighbourhood_code],
         help_text=_("Buurt (BU-code)"),
     )
-    wheelchair = df.BooleanFilter(
+    wheelchair = StrictBooleanFilter(
         method="filter_wheelchair", help_text=_("Alleen rolstoeltoegankelijke plekken (true)")
     )
 
@@ -226,7 +220,7 @@ class TaxonomyTermFilter(df.FilterSet):
         field_name="taxonomy__code", help_text=_("Code van de taxonomie, bijv. sb-thema")
     )
     parent = df.UUIDFilter(field_name="parent_id", help_text=_("Id van de bovenliggende term"))
-    top_only = df.BooleanFilter(
+    top_only = StrictBooleanFilter(
         method="filter_top_only", help_text=_("Alleen termen zonder bovenliggende term (true)")
     )
     q = df.CharFilter(

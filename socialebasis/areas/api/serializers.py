@@ -1,7 +1,6 @@
 """Serializers of the areas API: CBS code, name, parent codes, CBS 2024 key figures, centroid
 and (on request) the boundary as GeoJSON."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,10 +31,7 @@ class CentroidSerializer(serializers.Serializer):
 class AreaSerializer(serializers.ModelSerializer):
     figures = FiguresSerializer(source="*", read_only=True)
     centroid = serializers.SerializerMethodField()
-    geometry = serializers.SerializerMethodField(
-        help_text="Boundary as a GeoJSON geometry (WGS84); null unless ?geometry=1, or when "
-        "no boundary is known"
-    )
+    geometry = serializers.SerializerMethodField()
 
     @extend_schema_field(CentroidSerializer(allow_null=True))
     def get_centroid(self, obj):
@@ -43,7 +39,15 @@ class AreaSerializer(serializers.ModelSerializer):
             return None
         return {"lat": obj.centroid_lat, "lon": obj.centroid_lon, "source": obj.centroid_source}
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "additionalProperties": {},
+            "description": "Boundary as a GeoJSON geometry (WGS84); null unless ?geometry=1, "
+            "or when no boundary is known",
+        }
+    )
     def get_geometry(self, obj) -> dict | None:
         return obj.geometry if self.context.get("geometry") else None
 

@@ -18,10 +18,18 @@ from socialebasis.areas.filters import DistrictFilter, MunicipalityFilter, Neigh
 from socialebasis.areas.models import District, Municipality, Neighbourhood
 from socialebasis.lib.drf.pagination import StandardPagination
 from socialebasis.lib.drf.params import bool_param
-from socialebasis.lib.drf.schemas import NOT_FOUND_SCHEMA, VALIDATION_ERROR_SCHEMA
+from socialebasis.lib.drf.schemas import (
+    NOT_FOUND_SCHEMA,
+    PAGE_NOT_FOUND,
+    VALIDATION_ERROR_SCHEMA,
+    optional,
+)
 
 GEOMETRY = OpenApiParameter(
-    "geometry", bool, description="1 adds the boundary as GeoJSON (WGS84) in `geometry`"
+    "geometry",
+    optional({"type": "boolean"}),
+    description="true (or 1) adds the boundary as GeoJSON (WGS84) in `geometry`; false (or 0) "
+    "leaves it out (the default)",
 )
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="CBS code")
 ERRORS = {400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Invalid parameter(s)")}
@@ -61,7 +69,9 @@ class AreaViewSet(ReadOnlyModelViewSet):
 def _area_schema(plural: str, serializer):
     return extend_schema_view(
         list=extend_schema(
-            summary=f"List {plural}", parameters=[GEOMETRY], responses={200: serializer, **ERRORS}
+            summary=f"List {plural}",
+            parameters=[GEOMETRY],
+            responses={200: serializer, **ERRORS, **PAGE_NOT_FOUND},
         ),
         retrieve=extend_schema(
             summary=f"One of the {plural} by CBS code",

@@ -135,3 +135,10 @@ def test_pagination_and_query_count(client, areas, django_assert_max_num_queries
     with django_assert_max_num_queries(4):
         body = get(client, "/api/v1/neighbourhoods/", page_size=20).json()
     assert body["count"] == 33 and len(body["results"]) == 20 and body["next"]
+
+
+@pytest.mark.parametrize("value", ["null", "yes", "2"])
+def test_geometry_takes_only_true_false_1_0(client, areas, value):
+    response = get(client, "/api/v1/neighbourhoods/BU0363AF01/", geometry=value)
+    assert response.status_code == 400 and list(response.json()) == ["geometry"]
+    assert get(client, "/api/v1/neighbourhoods/", geometry="").status_code == 200

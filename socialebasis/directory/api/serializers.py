@@ -34,9 +34,9 @@ class OrganizationBriefSerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     municipality = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="CBS code (GM...)"
+        slug_field="code", read_only=True, allow_null=True, help_text="CBS code (GM...)"
     )
-    parent_organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent_organization = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     themes = serializers.SerializerMethodField()
 
     class Meta:
@@ -70,13 +70,13 @@ class AddressSerializer(serializers.ModelSerializer):
 
 
 class LocationSerializer(serializers.ModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     municipality = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="CBS code (GM...)"
+        slug_field="code", read_only=True, allow_null=True, help_text="CBS code (GM...)"
     )
     district = serializers.SerializerMethodField(help_text="CBS code (WK...)")
     neighbourhood = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="CBS code (BU...)"
+        slug_field="code", read_only=True, allow_null=True, help_text="CBS code (BU...)"
     )
     addresses = AddressSerializer(many=True, read_only=True)
     wheelchair = serializers.SerializerMethodField(
@@ -127,7 +127,7 @@ class ServiceLocationSerializer(serializers.Serializer):
 class ServiceSerializer(serializers.ModelSerializer):
     organization = OrganizationBriefSerializer(read_only=True)
     municipality = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, help_text="CBS code (GM...)"
+        slug_field="code", read_only=True, allow_null=True, help_text="CBS code (GM...)"
     )
     themes = serializers.SerializerMethodField()
     locations = serializers.SerializerMethodField()
@@ -196,7 +196,7 @@ class ServiceSerializer(serializers.ModelSerializer):
 
 class TaxonomyTermSerializer(serializers.ModelSerializer):
     taxonomy = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = TaxonomyTerm

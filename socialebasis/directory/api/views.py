@@ -39,7 +39,12 @@ from socialebasis.directory.models import (
 )
 from socialebasis.directory.search import RADIUS_DEFAULT, SORTS, SearchError, search
 from socialebasis.lib.drf.pagination import StandardPagination
-from socialebasis.lib.drf.schemas import NOT_FOUND_SCHEMA, VALIDATION_ERROR_SCHEMA
+from socialebasis.lib.drf.schemas import (
+    NO_NUL,
+    NOT_FOUND_SCHEMA,
+    PAGE_NOT_FOUND,
+    VALIDATION_ERROR_SCHEMA,
+)
 from socialebasis.lib.importing import chunked
 
 ERRORS = {
@@ -90,7 +95,8 @@ class ThemesMixin:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List organizations", responses={200: OrganizationSerializer, **ERRORS}
+        summary="List organizations",
+        responses={200: OrganizationSerializer, **ERRORS, **PAGE_NOT_FOUND},
     ),
     retrieve=extend_schema(
         summary="One organization", responses={200: OrganizationSerializer, **NOT_FOUND}
@@ -112,7 +118,9 @@ class OrganizationViewSet(ThemesMixin, ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List services", responses={200: ServiceSerializer, **ERRORS}),
+    list=extend_schema(
+        summary="List services", responses={200: ServiceSerializer, **ERRORS, **PAGE_NOT_FOUND}
+    ),
     retrieve=extend_schema(summary="One service", responses={200: ServiceSerializer, **NOT_FOUND}),
 )
 class ServiceViewSet(ThemesMixin, ReadOnlyModelViewSet):
@@ -141,7 +149,9 @@ class ServiceViewSet(ThemesMixin, ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List locations", responses={200: LocationSerializer, **ERRORS}),
+    list=extend_schema(
+        summary="List locations", responses={200: LocationSerializer, **ERRORS, **PAGE_NOT_FOUND}
+    ),
     retrieve=extend_schema(
         summary="One location", responses={200: LocationSerializer, **NOT_FOUND}
     ),
@@ -163,7 +173,8 @@ class LocationViewSet(ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List taxonomy terms", responses={200: TaxonomyTermSerializer, **ERRORS}
+        summary="List taxonomy terms",
+        responses={200: TaxonomyTermSerializer, **ERRORS, **PAGE_NOT_FOUND},
     ),
     retrieve=extend_schema(
         summary="One taxonomy term", responses={200: TaxonomyTermSerializer, **NOT_FOUND}
@@ -183,18 +194,42 @@ class TaxonomyTermViewSet(ReadOnlyModelViewSet):
 
 # ---------------------------------------------------------------- search
 
+# A flag of the search form (directory.forms.FlagField), as sent by the search page too.
+FLAG = {
+    "type": "string",
+    "enum": ["true", "1", "on", "yes", "ja", "false", "0", "off", "no", "nee", ""],
+}
+
+
+def _text(max_length: int) -> dict:
+    return {"type": "string", "maxLength": max_length, "pattern": NO_NUL}
+
+
+def _integer(low: int, high: int) -> dict:
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
 SEARCH_PARAMETERS = [
     OpenApiParameter(
-        "q", str, description="What: free Dutch text (typos, compounds and synonyms are handled)"
+        "q",
+        _text(200),
+        description="What: free Dutch text (typos, compounds and synonyms are handled)",
     ),
     OpenApiParameter(
         "near",
-        str,
+        _text(200),
         description="Where: postcode (PC6/PC4), neighbourhood, "
-        "district or municipality name, CBS code, address, or 'lat,lon'",
+        "district or municipality name, CBS code, address, or 'lat,lon'; an unknown place "
+        "is a 400",
     ),
-    OpenApiParameter("lat", float, description="Latitude (WGS84); with lon instead of near"),
-    OpenApiParameter("lon", float, description="Longitude (WGS84)"),
+    OpenApiParameter(
+        "lat",
+        {"type": "number", "minimum": -90, "maximum": 90},
+        description="Latitude (WGS84); with lon instead of near",
+    ),
+    OpenApiParameter(
+        "lon", {"type": "number", "minimum": -180, "maximum": 180}, description="Longitude (WGS84)"
+    ),
     OpenApiParameter(
         "radius",
         int,
@@ -206,22 +241,27 @@ SEARCH_PARAMETERS = [
         enum=list(SORTS),
         description="Default: relevance with text, distance with only a place, else name",
     ),
-    OpenApiParameter("theme", str, description="Theme code (sb-thema), sub-themes included"),
+    OpenApiParameter(
+        "theme", str, description="Theme code (sb-thema), sub-themes included; unknown is a 400"
+    ),
     OpenApiParameter(
         "kind", str, enum=list(OrganizationKind.values), description="Kind of organization"
     ),
     OpenApiParameter(
         "area",
-        str,
-        description="CBS code of a neighbourhood (BU), district (WK) or municipality (GM)",
+        _text(10),
+        description="CBS code of a neighbourhood (BU), district (WK) or municipality (GM); "
+        "unknown is a 400",
     ),
-    OpenApiParameter("age", int, description="Age in years the service must accept"),
-    OpenApiParameter("free", bool, description="Only free services"),
-    OpenApiParameter("wheelchair", bool, description="Only wheelchair accessible locations"),
-    OpenApiParameter("open_now", bool, description="Only what is open now"),
-    OpenApiParameter("language", str, description="Language code (ISO 639-1), e.g. en"),
-    OpenApiParameter("page", int, description="Page (from 1)"),
-    OpenApiParameter("page_size", int, description="Hits per page (1..100, default 20)"),
+    OpenApiParameter("age", _integer(0, 120), description="Age in years the service must accept"),
+    OpenApiParameter("free", FLAG, description="Only free services"),
+    OpenApiParameter("wheelchair", FLAG, description="Only wheelchair accessible locations"),
+    OpenApiParameter("open_now", FLAG, description="Only what is open now"),
+    OpenApiParameter(
+        "language", _text(3), description="Language code (ISO 639-1, two letters), e.g. en"
+    ),
+    OpenApiParameter("page", _integer(1, 1000), description="Page (from 1)"),
+    OpenApiParameter("page_size", _integer(1, 100), description="Hits per page (default 20)"),
 ]
 
 
@@ -297,7 +337,7 @@ def search_payload(response) -> dict:
     "radius) and filters. Invalid input is a 400 with the reasons per parameter; an unknown "
     "place is a 400 on `near`.",
     parameters=SEARCH_PARAMETERS,
-    responses={200: SearchResponseSerializer, **ERRORS},
+    responses={200: SearchResponseSerializer, **ERRORS, **PAGE_NOT_FOUND},
 )
 @api_view(["GET", "HEAD"])
 def search_view(request):

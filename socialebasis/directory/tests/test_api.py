@@ -190,11 +190,19 @@ def test_service_filters(client, world):
 @pytest.mark.parametrize(
     "params, field",
     [
-        ({"theme": "bestaat-niet"}, "theme"),
         ({"kind": "club"}, "kind"),
         ({"municipality": "Amsterdam"}, "municipality"),
         ({"neighbourhood": "BU0363"}, "neighbourhood"),
         ({"organization": "abc"}, "organization"),
+        ({"page_size": "false"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "201"}, "page_size"),
+        ({"page_size": "1.0"}, "page_size"),
+        ({"page": "0"}, "page"),
+        ({"page": "-1"}, "page"),
+        ({"page": "last"}, "page"),
+        ({"q": "a\x00b"}, "q"),
+        ({"q": "x" * 201}, "q"),
     ],
 )
 def test_bad_service_filter_is_400_naming_the_parameter(client, world, params, field):
@@ -210,7 +218,30 @@ def test_pagination(client, world):
     second = get(client, "/api/v1/services/", page_size=3, page=2).json()
     assert len(second["results"]) == 1 and second["next"] is None
     assert get(client, "/api/v1/services/", page=99).status_code == 404
-    assert len(get(client, "/api/v1/services/", page_size=1000).json()["results"]) == 4
+    assert len(get(client, "/api/v1/services/", page_size=200).json()["results"]) == 4
+    # empty is the same as absent
+    assert get(client, "/api/v1/services/", page="", page_size="").json()["count"] == 4
+
+
+def test_unknown_theme_is_an_empty_list_like_an_unknown_cbs_code(client, world):
+    """The schema allows any theme code (codes are data), so a well-formed unknown one is
+    answered, not rejected: an empty list, as for an unknown CBS code."""
+    for url in ("/api/v1/services/", "/api/v1/organizations/"):
+        response = get(client, url, theme="bestaat-niet")
+        assert response.status_code == 200 and response.json()["count"] == 0
+    assert get(client, "/api/v1/services/", municipality="GM9999").json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "url, name",
+    [("/api/v1/locations/", "wheelchair"), ("/api/v1/taxonomy-terms/", "top_only")],
+)
+@pytest.mark.parametrize("value", ["null", "yes", "TRUE", "2"])
+def test_boolean_filters_take_only_true_false_1_0(client, world, url, name, value):
+    response = get(client, url, **{name: value})
+    assert response.status_code == 400 and list(response.json()) == [name]
+    assert get(client, url, **{name: "1"}).status_code == 200
+    assert get(client, url, **{name: ""}).status_code == 200  # empty: no filter
 
 
 def test_service_list_query_count_does_not_grow_with_the_page(
