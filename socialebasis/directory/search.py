@@ -46,7 +46,6 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rapidfuzz.distance import OSA
 
 from socialebasis.directory import hits, points, spatial
 from socialebasis.directory.geocoding import (
@@ -250,25 +249,11 @@ def _known(word: str) -> bool:
 
 def _correct(word: str) -> str | None:
     """The nearest indexed word within the allowed edit distance (OSA: 1 edit below 8
-    letters, else 2); ties go to the word in more services, then alphabetical. SQLite
-    compares with the vocabulary held in memory (``vocabulary.nearest``); PostgreSQL
-    pre-selects candidates with pg_trgm."""
-    max_distance = 1 if len(word) < 8 else 2
-    if connection.vendor != "postgresql":
-        from socialebasis.directory import vocabulary
+    letters, else 2); ties go to the word in more services, then alphabetical. Compared with
+    the vocabulary held in memory (``vocabulary.nearest``), on every database."""
+    from socialebasis.directory import vocabulary
 
-        return vocabulary.nearest(word, max_distance)
-    candidates = SearchTerm.objects.filter(
-        length__gte=len(word) - max_distance, length__lte=len(word) + max_distance
-    ).extra(where=["term %% %s"], params=[word])
-    best: tuple[int, int, str] | None = None
-    for term, count in candidates.values_list("term", "doc_count").iterator(chunk_size=5000):
-        distance = OSA.distance(word, term, score_cutoff=max_distance)
-        if distance <= max_distance:
-            key = (distance, -count, term)
-            if best is None or key < best:
-                best = key
-    return best[2] if best else None
+    return vocabulary.nearest(word, 1 if len(word) < 8 else 2)
 
 
 # ---------------------------------------------------------------- matching
@@ -303,11 +288,15 @@ def fts_expression(concepts: list[Concept], any_concept: bool = False) -> str:
 def tsquery_expression(
     concepts: list[Concept], any_concept: bool = False, typed_only: bool = False
 ) -> str:
-    """The to_tsquery('sb_dutch', ...) text. Words are [a-z0-9] only, so it is safe.
-    ``typed_only``: only what the user typed, any of it (no synonyms), for ranking."""
+    """The tsquery text, of the same stems as ``fts_expression``. Stems are [a-z0-9] only, so
+    it is safe. ``typed_only``: only what the user typed, any of it (no synonyms), for ranking."""
 
     def alternative(alt: list[str], may_prefix: bool) -> str:
-        return "(" + " & ".join(f"{w}:*" if may_prefix and _prefix(w)[1] else w for w in alt) + ")"
+        terms = []
+        for word in alt:
+            stemmed, prefix = _prefix(word)
+            terms.append(f"{stemmed}:*" if prefix and may_prefix else stemmed)
+        return "(" + " & ".join(terms) + ")"
 
     if typed_only:
         return " | ".join(alternative(c.alternatives[0], True) for c in concepts)
@@ -436,7 +425,7 @@ def _candidates(concepts, params, place, radius, any_concept=False) -> Matches:
             f"SELECT {_COLUMNS}, ts_rank('{PG_WEIGHTS}', d.document, q.query, 1) "  # noqa: S608
             f"+ ts_rank('{PG_WEIGHTS}', d.document, q2.typed, 1) "
             "FROM directory_search_doc d JOIN directory_searchentry e ON e.id = d.entry_id"
-            ", to_tsquery('sb_dutch', %s) AS q(query), to_tsquery('sb_dutch', %s) AS q2(typed)"
+            ", CAST(%s AS tsquery) AS q(query), CAST(%s AS tsquery) AS q2(typed)"
             " WHERE d.document @@ q.query"
         )
         args = [

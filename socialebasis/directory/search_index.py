@@ -4,9 +4,9 @@ one), a full-text document per entry, and the vocabulary of stems for typo toler
 SQLite: ``directory_search_fts`` (FTS5, with prefix indexes for 4 to 10 characters) holds
 Python-stemmed text in three columns (name, keywords, body); entry ids, which are its rowids,
 are spatial (``directory.spatial``), so a search near a place reads only nearby rowid ranges.
-PostgreSQL: ``directory_search_doc`` holds a tsvector built by the ``sb_dutch`` configuration
-(unaccent + Dutch Snowball) with weights A (name), B (keywords), C (body) and D (compound
-parts). Both get the same compound parts (``lib.text``).
+PostgreSQL: ``directory_search_doc`` holds a tsvector of the same Python stems (``lib.text``),
+with weights A (name), B (keywords), C (body) and D (compound parts): both databases index the
+same words, so they match the same entries (``tests/test_search_contract.py``).
 
 ``rebuild_search_index()`` rebuilds everything in one transaction (readers see the old index
 until it commits); ``reindex_services(ids)`` refreshes the entries of some services, e.g.
@@ -334,17 +334,38 @@ def _write_documents(entries: list[SearchEntry], documents: list[Document], lexi
             )
         else:
             rows = [
-                (entry.id, doc.name, doc.keywords, doc.body, _parts(doc, lexicon))
+                (entry.id, tsvector(doc, _parts(doc, lexicon)))
                 for entry, doc in zip(entries, documents, strict=True)
             ]
             cursor.executemany(
-                "INSERT INTO directory_search_doc(entry_id, document) VALUES (%s, "
-                "setweight(to_tsvector('sb_dutch', %s), 'A') || "
-                "setweight(to_tsvector('sb_dutch', %s), 'B') || "
-                "setweight(to_tsvector('sb_dutch', %s), 'C') || "
-                "setweight(to_tsvector('sb_dutch', %s), 'D'))",
+                "INSERT INTO directory_search_doc(entry_id, document) VALUES (%s, %s::tsvector)",
                 rows,
             )
+
+
+MAX_POSITION = 16383  # PostgreSQL's highest tsvector position
+MAX_POSITIONS = 256  # and the most positions it keeps per lexeme
+
+
+def tsvector(doc: Document, parts: str) -> str:
+    """The PostgreSQL tsvector text of a document: the same Python stems as the SQLite index
+    (``lib.text``), weighted A (name), B (keywords), C (body) and D (compound parts), so that
+    both databases match the same words. Stems are [a-z0-9] only, so they need no quoting."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    columns = (
+        ("A", words(doc.name)),
+        ("B", words(doc.keywords)),
+        ("C", words(doc.body)),
+        ("D", parts.split()),
+    )
+    for weight, found in columns:
+        for word in found:
+            position = min(position + 1, MAX_POSITION)
+            at = positions.setdefault(stem(word), [])
+            if len(at) < MAX_POSITIONS:
+                at.append(f"{position}{weight}")
+    return " ".join(f"{lexeme}:{','.join(at)}" for lexeme, at in positions.items())
 
 
 def rebuild_vocabulary() -> None:
