@@ -20,9 +20,11 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from socialebasis.directory.models import ServiceArea
 from socialebasis.directory.search import SearchError, SearchParams, search
+from socialebasis.directory.search.backend import _backend, get_backend
 from socialebasis.directory.search_index import rebuild_search_index
 from socialebasis.directory.tests.test_search import add_service, north_of_origin
 from socialebasis.directory.tests.test_search import world as world  # noqa: F401 (fixture)
@@ -149,3 +151,12 @@ def test_the_contract_holds_relaxed_queries_as_the_issue_names_them():
         "Vitamine A-spreekuur @ Plek Vitamine A-spreekuur",
     ]
     assert expected["error punctuation"] == {"error": "q"}
+
+
+def test_the_backend_is_the_one_of_this_database():
+    """Each test run exercises the backend of its own database, and only that one."""
+    backend = get_backend()
+    assert type(backend).__module__ == f"socialebasis.directory.search.{connection.vendor}"
+    assert get_backend() is backend  # one per process
+    with pytest.raises(KeyError, match="oracle"):
+        _backend("oracle")
