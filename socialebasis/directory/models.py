@@ -564,7 +564,8 @@ class SearchEntry(models.Model):
     """Extension: the denormalised search index, one row per service at a location (or per
     service without a location). Rebuilt by ``directory.search_index``; never edited by hand.
 
-    ``id`` is the FTS5 rowid on SQLite and the key of the tsvector table on PostgreSQL.
+    ``id`` is the FTS5 rowid on SQLite; on PostgreSQL the row also holds the entry's tsvector
+    (column ``document``, not a model field: ``directory.search.postgresql``).
     ``term_paths`` holds every theme-term path of the service, space-separated.
     """
 

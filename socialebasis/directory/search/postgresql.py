@@ -1,13 +1,15 @@
 """The PostgreSQL search backend: a GIN-indexed tsvector per entry.
 
-``directory_search_doc`` holds, per search entry, a tsvector of the same Python stems as
-the SQLite index (``Stems``), written as tsvector text, not parsed by a text-search
-configuration: weights A (name), B (keywords), C (body) and D (compound parts). A query is a
+Each search entry holds, in its own row (column ``document`` of ``directory_searchentry``,
+GIN-indexed; migration 0012), a tsvector of the same Python stems as the SQLite index
+(``Stems``), written as tsvector text, not parsed by a text-search configuration: weights A
+(name), B (keywords), C (body) and D (compound parts). A search reads that one table: the
+text, the filters and the place's bounding box are conditions on the same rows. A query is a
 tsquery of the same stems (``stem:*`` for a prefix). Ranking: ``ts_rank`` with weights
 1.0/0.4/0.2/0.05 and length normalisation 1, plus the rank of what the user typed alone, so
 a match on it outranks a match on a synonym only. Entry ids come from the table's sequence;
-a place is a bounding box on the (latitude, longitude) index. The tsvector rows go with
-their entries (ON DELETE CASCADE).
+a place is a bounding box on the (latitude, longitude) index. A document goes with its
+entry's row.
 """
 
 from django.db import connection
@@ -17,7 +19,7 @@ from socialebasis.directory.search.backend import Stems
 from socialebasis.directory.search.matches import COLUMNS, Matches, fetch
 from socialebasis.directory.search.query import Concept, terms
 
-DOC = "directory_search_doc"
+ENTRIES = "directory_searchentry"
 WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A
 MAX_POSITION = 16383  # PostgreSQL's highest tsvector position
 MAX_POSITIONS = 256  # and the most positions it keeps per lexeme
@@ -66,17 +68,16 @@ class Backend:
         return None  # the sequence
 
     def write(self, entry_ids: list[int], stems: list[Stems]) -> None:
-        rows = [(entry_id, tsvector(s)) for entry_id, s in zip(entry_ids, stems, strict=True)]
+        # The entries were just inserted (bulk_create knows no tsvector): one UPDATE a batch.
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {DOC}(entry_id, document) VALUES (%s, %s::tsvector)",  # noqa: S608
-                rows,
+            cursor.execute(
+                f"UPDATE {ENTRIES} e SET document = CAST(v.document AS tsvector) "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, document) WHERE e.id = v.id",
+                [entry_ids, [tsvector(s) for s in stems]],
             )
 
     def remove(self, entry_ids: list[int] | None) -> None:
-        if entry_ids is None:  # all at once; single entries go by ON DELETE CASCADE
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {DOC}")  # noqa: S608
+        return None  # a document is deleted with its entry's row
 
     def lock_vocabulary(self) -> None:
         with connection.cursor() as cursor:
@@ -98,11 +99,11 @@ class Backend:
             # ts_rank counts each query word once, so what the user typed is ranked a second
             # time on its own: a match on it outranks a match on a synonym only.
             select = (
-                f"SELECT {COLUMNS}, ts_rank('{WEIGHTS}', d.document, q.query, 1) "  # noqa: S608
-                f"+ ts_rank('{WEIGHTS}', d.document, q2.typed, 1) "
-                f"FROM {DOC} d JOIN directory_searchentry e ON e.id = d.entry_id"
+                f"SELECT {COLUMNS}, ts_rank('{WEIGHTS}', e.document, q.query, 1) "  # noqa: S608
+                f"+ ts_rank('{WEIGHTS}', e.document, q2.typed, 1) "
+                f"FROM {ENTRIES} e"
                 ", CAST(%s AS tsquery) AS q(query), CAST(%s AS tsquery) AS q2(typed)"
-                " WHERE d.document @@ q.query"
+                " WHERE e.document @@ q.query"
             )
             args = [
                 tsquery_expression(concepts, any_concept),
