@@ -222,8 +222,7 @@ def _index_batch(
     if allocator is not None:
         for entry in entries:
             entry.id = allocator.allocate(entry.latitude, entry.longitude, entry.municipality_code)
-    SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
-    get_backend().write([e.id for e in entries], [_stems(d, lexicon) for d in documents])
+    get_backend().write(entries, [_stems(d, lexicon) for d in documents])
     return len(entries)
 
 

@@ -2,14 +2,16 @@
 (column ``document``, GIN-indexed), so a text search reads one table: no hash join of every
 match with the whole entry table, and the filters and the place's bounding box are conditions
 on the same rows (the planner can combine the GIN index with the (latitude, longitude) index).
-The column is not a model field: only ``directory.search.postgresql`` reads and writes it.
-The documents of ``directory_search_doc`` are copied over, then that table is dropped.
-SQLite keeps its FTS5 table."""
+The documents are written with the entry's INSERT (``SearchDocumentField``), not by a
+second UPDATE that would leave a dead version of every row behind on each rebuild. The
+documents of ``directory_search_doc`` are copied over, then that table is dropped. SQLite
+keeps its FTS5 table (the column stays empty there)."""
 
 from django.db import migrations
 
+import socialebasis.directory.models
+
 PG_UP = [
-    "ALTER TABLE directory_searchentry ADD COLUMN IF NOT EXISTS document tsvector",
     "UPDATE directory_searchentry e SET document = d.document "
     "FROM directory_search_doc d WHERE d.entry_id = e.id",
     "DROP TABLE IF EXISTS directory_search_doc",
@@ -25,7 +27,6 @@ PG_DOWN = [
     "SELECT id, document FROM directory_searchentry WHERE document IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS directory_search_doc_gin ON directory_search_doc "
     "USING gin(document)",
-    "ALTER TABLE directory_searchentry DROP COLUMN IF EXISTS document",
 ]
 
 
@@ -43,4 +44,11 @@ def _run(statements):
 class Migration(migrations.Migration):
     dependencies = [("directory", "0011_errorreport_guarded_manager")]
 
-    operations = [migrations.RunPython(_run(PG_UP), _run(PG_DOWN))]
+    operations = [
+        migrations.AddField(
+            model_name="searchentry",
+            name="document",
+            field=socialebasis.directory.models.SearchDocumentField(editable=False, null=True),
+        ),
+        migrations.RunPython(_run(PG_UP), _run(PG_DOWN)),
+    ]

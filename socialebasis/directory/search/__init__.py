@@ -332,7 +332,9 @@ def _exact(matches, positions, place, radius, has_text, top) -> list[tuple]:
 def _open_now(ranked: list[tuple], now: datetime) -> list[tuple]:
     """Keep entries whose most specific schedules (service at location, else service, else
     location) are open at ``now``. Entries without opening hours are left out."""
-    entries = {e.id: e for e in SearchEntry.objects.filter(id__in=[r[0] for r in ranked])}
+    entries = {
+        e.id: e for e in SearchEntry.objects.filter(id__in=[r[0] for r in ranked]).defer("document")
+    }
     sal_ids = {e.service_at_location_id for e in entries.values() if e.service_at_location_id}
     service_ids = {e.service_id for e in entries.values()}
     location_ids = {e.location_id for e in entries.values() if e.location_id}

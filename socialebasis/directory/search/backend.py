@@ -16,6 +16,7 @@ from typing import Protocol
 from django.db import connection
 
 from socialebasis.directory.geocoding import Place
+from socialebasis.directory.models import SearchEntry
 from socialebasis.directory.search.matches import Matches
 from socialebasis.directory.search.query import Concept
 from socialebasis.directory.spatial import IdAllocator
@@ -46,8 +47,9 @@ class SearchBackend(Protocol):
         """How new entries get their ids: an allocator, or None for the table's sequence.
         ``fresh``: the index was just emptied (a full rebuild)."""
 
-    def write(self, entry_ids: list[int], stems: list[Stems]) -> None:
-        """Index the text of these new entries (one ``Stems`` per id, in order)."""
+    def write(self, entries: list[SearchEntry], stems: list[Stems]) -> None:
+        """Insert these new entries (ids set when ``allocator`` gave one) with their text,
+        one ``Stems`` per entry, in order."""
 
     def remove(self, entry_ids: list[int] | None) -> None:
         """Drop the text of these entries (None: of all) before their rows are deleted."""

@@ -1,9 +1,9 @@
 """The PostgreSQL search backend: a GIN-indexed tsvector per entry.
 
-Each search entry holds, in its own row (column ``document`` of ``directory_searchentry``,
-GIN-indexed; migration 0012), a tsvector of the same Python stems as the SQLite index
-(``Stems``), written as tsvector text, not parsed by a text-search configuration: weights A
-(name), B (keywords), C (body) and D (compound parts). A search reads that one table: the
+Each search entry holds, in its own row (``SearchEntry.document``, GIN-indexed; migration
+0012), a tsvector of the same Python stems as the SQLite index (``Stems``), given as tsvector
+text in the row's INSERT, never parsed by a text-search configuration: weights A (name), B
+(keywords), C (body) and D (compound parts). A search reads that one table: the
 text, the filters and the place's bounding box are conditions on the same rows. A query is a
 tsquery of the same stems (``stem:*`` for a prefix). Ranking: ``ts_rank`` with weights
 1.0/0.4/0.2/0.05 and length normalisation 1, plus the rank of what the user typed alone, so
@@ -15,6 +15,7 @@ entry's row.
 from django.db import connection
 
 from socialebasis.directory.geocoding import Place
+from socialebasis.directory.models import SearchEntry
 from socialebasis.directory.search.backend import Stems
 from socialebasis.directory.search.matches import COLUMNS, Matches, fetch
 from socialebasis.directory.search.query import Concept, terms
@@ -23,6 +24,7 @@ ENTRIES = "directory_searchentry"
 WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A
 MAX_POSITION = 16383  # PostgreSQL's highest tsvector position
 MAX_POSITIONS = 256  # and the most positions it keeps per lexeme
+_BATCH = 2000  # rows per INSERT
 _VOCABULARY_LOCK = 0x5B_5EA7C4  # advisory lock id of the vocabulary writers
 
 
@@ -67,14 +69,10 @@ class Backend:
     def allocator(self, fresh: bool) -> None:
         return None  # the sequence
 
-    def write(self, entry_ids: list[int], stems: list[Stems]) -> None:
-        # The entries were just inserted (bulk_create knows no tsvector): one UPDATE a batch.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {ENTRIES} e SET document = CAST(v.document AS tsvector) "  # noqa: S608
-                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, document) WHERE e.id = v.id",
-                [entry_ids, [tsvector(s) for s in stems]],
-            )
+    def write(self, entries: list[SearchEntry], stems: list[Stems]) -> None:
+        for entry, found in zip(entries, stems, strict=True):
+            entry.document = tsvector(found)  # in the INSERT: no second version of the row
+        SearchEntry.objects.bulk_create(entries, batch_size=_BATCH)
 
     def remove(self, entry_ids: list[int] | None) -> None:
         return None  # a document is deleted with its entry's row

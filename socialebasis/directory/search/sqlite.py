@@ -27,6 +27,7 @@ FTS = "directory_search_fts"
 FTS_WEIGHTS = (10.0, 4.0, 1.0)
 _WEIGHTS = ", ".join(str(w) for w in FTS_WEIGHTS)
 _CHUNK = 500  # ids per IN (...) list
+_BATCH = 2000  # rows per INSERT
 
 
 def fts_expression(concepts: list[Concept], any_concept: bool = False) -> str:
@@ -62,10 +63,11 @@ class Backend:
 
         return IdAllocator(highest)
 
-    def write(self, entry_ids: list[int], stems: list[Stems]) -> None:
+    def write(self, entries: list[SearchEntry], stems: list[Stems]) -> None:
+        SearchEntry.objects.bulk_create(entries, batch_size=_BATCH)
         rows = [
-            (entry_id, " ".join(s.name), " ".join(s.keywords + s.parts), " ".join(s.body))
-            for entry_id, s in zip(entry_ids, stems, strict=True)
+            (entry.id, " ".join(s.name), " ".join(s.keywords + s.parts), " ".join(s.body))
+            for entry, s in zip(entries, stems, strict=True)
         ]
         with connection.cursor() as cursor:
             cursor.executemany(
