@@ -93,6 +93,16 @@ class Backend:
         # SQL text from constants only; every value is a parameter.
         if not concepts:
             select = f"SELECT {COLUMNS}, 0.0 FROM directory_searchentry e WHERE 1 = 1"  # noqa: S608
+        elif all(len(c.alternatives) == 1 for c in concepts) and (
+            any_concept or len(concepts) == 1
+        ):
+            # Without synonyms, any word matching: the query is what the user typed, whose
+            # second rank (below) is the same number, so it is computed once and doubled.
+            select = (
+                f"SELECT {COLUMNS}, 2 * ts_rank('{WEIGHTS}', e.document, q.query, 1) "  # noqa: S608
+                f"FROM {ENTRIES} e, CAST(%s AS tsquery) AS q(query) WHERE e.document @@ q.query"
+            )
+            args = [tsquery_expression(concepts, any_concept), *args]
         else:
             # ts_rank counts each query word once, so what the user typed is ranked a second
             # time on its own: a match on it outranks a match on a synonym only.
