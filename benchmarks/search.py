@@ -10,7 +10,8 @@ Amsterdam and Utrecht (weighted by residents) and location-less services with a 
 service area in other real CBS municipalities. Everything is drawn from one seeded random
 generator, so the dataset is the same on every machine. It is bulk-inserted into its own
 database (SQLite ``benchmarks/.data/bench-<N>.sqlite3``; PostgreSQL ``sb_bench`` or
-``sb_bench_<N>``), migrated, indexed with ``rebuild_search_index()``, and kept: later runs
+``sb_bench_<N>`` on ``$SB_BENCH_PG``, another prefix than ``sb_bench`` in
+``$SB_BENCH_PG_NAME``), migrated, indexed with ``rebuild_search_index()``, and kept: later runs
 reuse it unless ``--rebuild`` is given.
 
 Latency. A fixed mix of Dutch queries in four classes (text, text+place, place, filtered),
@@ -61,6 +62,8 @@ BENCH_DIR = ROOT / "benchmarks"
 CACHE_DIR = BENCH_DIR / ".data"
 QUERIES_FILE = BENCH_DIR / "queries_nl.json"
 PG_SERVER = os.environ.get("SB_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+# Another prefix keeps the databases of two working copies on one server apart.
+PG_NAME = os.environ.get("SB_BENCH_PG_NAME", "sb_bench")
 
 SEED = 20_241_129
 GENERATOR_VERSION = 2  # bump when the generator changes: cached databases are rebuilt
@@ -855,7 +858,7 @@ def database_url(engine: str, n_services: int, real: bool = False) -> str:
     if engine == "sqlite":
         name = "bench-real" if real else f"bench-{n_services}"
         return f"sqlite:///{CACHE_DIR / name}.sqlite3"
-    return f"{PG_SERVER}/sb_bench" + (f"_{suffix}" if suffix else "")
+    return f"{PG_SERVER}/{PG_NAME}" + (f"_{suffix}" if suffix else "")
 
 
 # A kept database is rebuilt when the code that made its data changes, and re-indexed when
@@ -867,6 +870,9 @@ DATA_CODE = (
 )
 INDEX_CODE = (
     "socialebasis/directory/search_index.py",
+    "socialebasis/directory/search/backend.py",
+    "socialebasis/directory/search/sqlite.py",
+    "socialebasis/directory/search/postgresql.py",
     "socialebasis/directory/spatial.py",
     "socialebasis/lib/text.py",
 )
@@ -1778,7 +1784,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--rebuild", action="store_true",
         help="rebuild the cached databases (SQLite files in benchmarks/.data/, PostgreSQL "
-        f"databases sb_bench* on {PG_SERVER})",
+        f"databases {PG_NAME}* on {PG_SERVER})",
     )  # fmt: skip
     parser.add_argument("--json", metavar="OUT", help="also write all figures to this JSON file")
     parser.add_argument(
@@ -1829,7 +1835,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     queries: list[BenchQuery] | None = None
     rows: list[Row] | None = None
-    print(f"\nDatasets ({args.services:,} services; cached in {CACHE_DIR} and sb_bench*):")
+    print(f"\nDatasets ({args.services:,} services; cached in {CACHE_DIR} and {PG_NAME}*):")
     for engine in engines:
         built = ensure_database(engine, args.services, sources_loader, rebuild=args.rebuild)
         if engine == "postgres":

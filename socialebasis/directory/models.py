@@ -575,11 +575,26 @@ class SynonymGroup(models.Model):
         return [t.strip().lower() for t in self.terms.split(",") if t.strip()]
 
 
+class SearchDocumentField(models.TextField):
+    """A search entry's full-text document where the database keeps it in the entry's row:
+    a tsvector on PostgreSQL (written as tsvector text by ``directory.search.postgresql``);
+    plain text, always empty, elsewhere (SQLite keeps its documents in FTS5)."""
+
+    _TYPES = {"postgresql": "tsvector"}
+
+    def db_type(self, connection) -> str:
+        return self._TYPES.get(connection.vendor, "text")
+
+    def get_placeholder(self, value, compiler, connection) -> str:
+        return f"CAST(%s AS {self.db_type(connection)})"
+
+
 class SearchEntry(models.Model):
     """Extension: the denormalised search index, one row per service at a location (or per
     service without a location). Rebuilt by ``directory.search_index``; never edited by hand.
 
-    ``id`` is the FTS5 rowid on SQLite and the key of the tsvector table on PostgreSQL.
+    ``id`` is the FTS5 rowid on SQLite; on PostgreSQL ``document`` holds the entry's tsvector
+    (``directory.search.postgresql``), GIN-indexed.
     ``term_paths`` holds every theme-term path of the service, space-separated.
     """
 
@@ -604,6 +619,7 @@ class SearchEntry(models.Model):
     minimum_age = models.PositiveSmallIntegerField(null=True)
     maximum_age = models.PositiveSmallIntegerField(null=True)
     sort_name = models.CharField(max_length=300)
+    document = SearchDocumentField(null=True, editable=False)
 
     class Meta:
         indexes = [

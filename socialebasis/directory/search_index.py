@@ -1,12 +1,11 @@
 """The search index: one ``SearchEntry`` per service at a location (or per service without
 one), a full-text document per entry, and the vocabulary of stems for typo tolerance.
 
-SQLite: ``directory_search_fts`` (FTS5, with prefix indexes for 4 to 10 characters) holds
-Python-stemmed text in three columns (name, keywords, body); entry ids, which are its rowids,
-are spatial (``directory.spatial``), so a search near a place reads only nearby rowid ranges.
-PostgreSQL: ``directory_search_doc`` holds a tsvector built by the ``sb_dutch`` configuration
-(unaccent + Dutch Snowball) with weights A (name), B (keywords), C (body) and D (compound
-parts). Both get the same compound parts (``lib.text``).
+The text of each entry is stemmed here, in Python (``lib.text``: name, keywords, body and
+compound parts, ``search.backend.Stems``), and handed to the database's search backend
+(``search.backend.get_backend()``), which stores it: SQLite in an FTS5 table over spatial
+entry ids (``search.sqlite``), PostgreSQL as a tsvector (``search.postgresql``). Both index the
+same stems, so they match the same entries (``tests/test_search_contract.py``).
 
 ``rebuild_search_index()`` rebuilds everything in one transaction (readers see the old index
 until it commits); ``reindex_services(ids)`` refreshes the entries of some services, e.g.
@@ -18,9 +17,9 @@ indexed service's words are kept in ``SearchServiceWords``, so a re-index adds a
 the counts of the words that service adds or drops (one service of the 1,671 of the demo:
 ~40 ms and 29 queries instead of ~260 ms and 36; see docs/performance.md). What remains is
 mostly the compound lexicon (``_lexicon``), still read from every service (~30 ms).
-Vocabulary writers are serialised (SQLite: the write lock of ``BEGIN IMMEDIATE``;
-PostgreSQL: a transaction-level advisory lock), so two concurrent re-indexes never lose a
-count update.
+Vocabulary writers are serialised (``SearchBackend.lock_vocabulary``: SQLite's write lock of
+``BEGIN IMMEDIATE``; a transaction-level advisory lock on PostgreSQL), so two concurrent
+re-indexes never lose a count update.
 """
 
 from collections import Counter, defaultdict
@@ -28,8 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import transaction
 
 from socialebasis.directory import vocabulary as memory_vocabulary
 from socialebasis.directory.constants import ServiceStatus
@@ -46,12 +44,12 @@ from socialebasis.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from socialebasis.directory.search.backend import Stems, get_backend
 from socialebasis.directory.spatial import IdAllocator
 from socialebasis.lib.text import MIN_PART, CompoundSplitter, stem, vocabulary, words
 
 BATCH = 2000
 CHUNK = 500  # ids per IN (...) list
-_VOCABULARY_LOCK = 0x5B_5EA7C4  # PostgreSQL advisory lock id of the vocabulary writers
 GEOMETRIES = (
     "location__neighbourhood__geometry",
     "location__neighbourhood__district__geometry",
@@ -74,7 +72,7 @@ def rebuild_search_index() -> int:
         _lock_vocabulary()
         _clear(None)
         count = _index(
-            _allocator(fresh=True),
+            get_backend().allocator(fresh=True),
             Service.objects.exclude(status=ServiceStatus.DEFUNCT).exclude(
                 status=ServiceStatus.INACTIVE
             ),
@@ -101,7 +99,7 @@ def reindex_services(service_ids: Iterable[UUID]) -> int:
         )
         _clear(ids)
         count = _index(
-            _allocator(fresh=False),
+            get_backend().allocator(fresh=False),
             Service.objects.filter(id__in=ids).exclude(
                 status__in=[ServiceStatus.DEFUNCT, ServiceStatus.INACTIVE]
             ),
@@ -114,39 +112,10 @@ def _clear(service_ids: list[UUID] | None) -> None:
     entries = SearchEntry.objects.all()
     if service_ids is not None:
         entries = entries.filter(service_id__in=service_ids)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            if service_ids is None:
-                cursor.execute("DELETE FROM directory_search_fts")
-            else:
-                entry_ids = list(entries.values_list("id", flat=True))
-                for start in range(0, len(entry_ids), 500):
-                    chunk = entry_ids[start : start + 500]
-                    marks = ",".join(["%s"] * len(chunk))
-                    cursor.execute(
-                        f"DELETE FROM directory_search_fts WHERE rowid IN ({marks})",  # noqa: S608
-                        chunk,
-                    )
-        elif service_ids is None:
-            cursor.execute("DELETE FROM directory_search_doc")
-    # On PostgreSQL the tsvector rows go with their entries (ON DELETE CASCADE).
+        get_backend().remove(list(entries.values_list("id", flat=True)))
+    else:
+        get_backend().remove(None)
     entries.delete()
-
-
-def _allocator(fresh: bool) -> IdAllocator | None:
-    """Spatial ids on SQLite (``directory.spatial``); sequence ids on PostgreSQL."""
-    if connection.vendor != "sqlite":
-        return None
-    if fresh:
-        return IdAllocator()
-
-    def highest(id_range: tuple[int, int]) -> int | None:
-        # The write transaction (SQLite: BEGIN IMMEDIATE) holds the database lock, so no other
-        # writer can take the same number between this read and our insert.
-        entries = SearchEntry.objects.filter(id__range=id_range)
-        return entries.aggregate(highest=Max("id"))["highest"]
-
-    return IdAllocator(highest)
 
 
 def _index(allocator: IdAllocator | None, services) -> int:
@@ -253,8 +222,7 @@ def _index_batch(
     if allocator is not None:
         for entry in entries:
             entry.id = allocator.allocate(entry.latitude, entry.longitude, entry.municipality_code)
-    SearchEntry.objects.bulk_create(entries, batch_size=BATCH)
-    _write_documents(entries, documents, lexicon)
+    get_backend().write(entries, [_stems(d, lexicon) for d in documents])
     return len(entries)
 
 
@@ -301,50 +269,18 @@ def _document(service: Service, term_names: str, location) -> Document:
     )
 
 
-def _stems(text: str) -> str:
-    return " ".join(stem(w) for w in words(text))
-
-
-def _parts(doc: Document, lexicon: CompoundSplitter) -> str:
-    """Compound parts of every long word of the document (folded words, not stems)."""
+def _stems(doc: Document, lexicon: CompoundSplitter) -> Stems:
+    """The stems the index holds for a document, the same for every backend: those of each
+    column, and of the compound parts of every long word."""
     parts: list[str] = []
     for word in words(f"{doc.name} {doc.keywords} {doc.body}"):
         parts.extend(lexicon.terms(word))
-    return " ".join(parts)
-
-
-def _write_documents(entries: list[SearchEntry], documents: list[Document], lexicon) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            rows = []
-            for entry, doc in zip(entries, documents, strict=True):
-                parts = " ".join(stem(p) for p in _parts(doc, lexicon).split())
-                rows.append(
-                    (
-                        entry.id,
-                        _stems(doc.name),
-                        f"{_stems(doc.keywords)} {parts}",
-                        _stems(doc.body),
-                    )
-                )
-            cursor.executemany(
-                "INSERT INTO directory_search_fts(rowid, name, keywords, body) "
-                "VALUES (%s, %s, %s, %s)",
-                rows,
-            )
-        else:
-            rows = [
-                (entry.id, doc.name, doc.keywords, doc.body, _parts(doc, lexicon))
-                for entry, doc in zip(entries, documents, strict=True)
-            ]
-            cursor.executemany(
-                "INSERT INTO directory_search_doc(entry_id, document) VALUES (%s, "
-                "setweight(to_tsvector('sb_dutch', %s), 'A') || "
-                "setweight(to_tsvector('sb_dutch', %s), 'B') || "
-                "setweight(to_tsvector('sb_dutch', %s), 'C') || "
-                "setweight(to_tsvector('sb_dutch', %s), 'D'))",
-                rows,
-            )
+    return Stems(
+        [stem(w) for w in words(doc.name)],
+        [stem(w) for w in words(doc.keywords)],
+        [stem(w) for w in words(doc.body)],
+        [stem(p) for p in parts],
+    )
 
 
 def rebuild_vocabulary() -> None:
@@ -356,11 +292,8 @@ def rebuild_vocabulary() -> None:
 
 
 def _lock_vocabulary() -> None:
-    """Serialise the writers of the vocabulary until the transaction ends (PostgreSQL; SQLite
-    serialises writers already: ``transaction_mode=IMMEDIATE``)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_VOCABULARY_LOCK])
+    """Serialise the writers of the vocabulary until the transaction ends."""
+    get_backend().lock_vocabulary()
 
 
 def _indexed_services():

@@ -6,8 +6,8 @@ adjacent letters, one edit each) within ``max_distance`` edits; ties go to the w
 services, then to the alphabetically first. It compares against the words of the lengths
 that can be that near, bucketed by length and scored by ``rapidfuzz.process`` in C, instead
 of loading the candidates from the database for every query (ten times slower; figures in
-docs/performance.md, "Second follow-up"). The search uses it on SQLite;
-on PostgreSQL it keeps pre-selecting candidates with pg_trgm's index (``search._correct``).
+docs/performance.md, "Second follow-up"). The search uses it on every database, so a typo is
+corrected to the same word on SQLite and PostgreSQL (``search._correct``).
 
 The copy in memory is reloaded (one query) when its key changes.
 The key has two parts, both read on every ``nearest`` call:

@@ -13,13 +13,8 @@ from hypothesis import strategies as st
 
 from socialebasis.directory import points, vocabulary
 from socialebasis.directory.geocoding import Place
-from socialebasis.directory.search import (
-    Matches,
-    SearchParams,
-    _rank,
-    proximity,
-    search,
-)
+from socialebasis.directory.search import SearchParams, _rank, proximity, search
+from socialebasis.directory.search.matches import Matches
 from socialebasis.directory.search_index import rebuild_search_index, reindex_services
 from socialebasis.lib.geo import haversine_m
 from socialebasis.testing import factories as f

@@ -11,7 +11,7 @@ from rapidfuzz.distance import OSA
 
 from socialebasis.directory import vocabulary
 from socialebasis.directory.models import SearchTerm
-from socialebasis.directory.search import _correct, _known
+from socialebasis.directory.search.query import correct, known
 from socialebasis.lib.text import stem
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def add(word, count=1, **fields):
 
 
 def reference(word, max_distance):
-    """What ``_correct`` did before: every row of a near length, compared one by one."""
+    """What ``correct`` did before: every row of a near length, compared one by one."""
     best = None
     for term, count in SearchTerm.objects.filter(
         length__gte=len(word) - max_distance, length__lte=len(word) + max_distance
@@ -152,9 +152,9 @@ def test_a_missing_token_is_created_once():
 
 def test_known_is_a_stem_prefix():
     add("eenzaamheid")
-    assert _known("eenzaam") and _known("eenzaamheid") and _known("eenzaamheden")
-    assert not _known("eenzaamhied")
-    assert _known("abc") and _known("12345")  # short and numeric words are never corrected
+    assert known("eenzaam") and known("eenzaamheid") and known("eenzaamheden")
+    assert not known("eenzaamhied")
+    assert known("abc") and known("12345")  # short and numeric words are never corrected
 
 
 @pytest.mark.parametrize(
@@ -169,4 +169,4 @@ def test_known_is_a_stem_prefix():
 def test_correct_allows_two_edits_from_eight_letters(word, expected):
     add("mantelzorg", 4)
     add("taalles", 2)
-    assert _correct(word) == expected
+    assert correct(word) == expected

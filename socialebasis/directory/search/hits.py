@@ -81,11 +81,12 @@ def _attach_addresses(locations: list[Location]) -> None:
     columns = ", ".join(Address._meta.get_field(n).column for n in names)
     marks = ", ".join(["%s"] * len(locations))
     by_location: dict[uuid.UUID, list[Address]] = {}
+    location_key = Address._meta.get_field("location")  # UUIDs as this database stores them
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {columns} FROM {Address._meta.db_table} "  # noqa: S608 - names from _meta
             f"WHERE location_id IN ({marks})",
-            [_db_uuid(loc.id) for loc in locations],
+            [location_key.get_db_prep_value(loc.id, connection) for loc in locations],
         )
         for row in cursor.fetchall():
             address = _instance(Address, names, row)
@@ -125,7 +126,3 @@ def _uuid_attnames(model) -> frozenset[str]:
         for f in model._meta.concrete_fields
         if (f.target_field if f.is_relation else f).get_internal_type() == "UUIDField"
     )
-
-
-def _db_uuid(value: uuid.UUID):
-    return value.hex if connection.vendor == "sqlite" else value
