@@ -42,7 +42,7 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0011_errorreport_guarded_manager")]
+    dependencies = [("directory", "0012_errorreport_user")]
 
     operations = [
         migrations.AddField(
