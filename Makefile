@@ -29,7 +29,7 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(BIN)/socialebasis demo
 	@echo "Sociale Basis draait op http://$(HOST):$(PORT)/  (stoppen: Ctrl+C)"
-	export SB_DEBUG=$${SB_DEBUG:-0}; \
+	export SB_DEBUG=$${SB_DEBUG:-0} SB_SITE_URL=$${SB_SITE_URL:-http://$(HOST):$(PORT)}; \
 	$(BIN)/socialebasis worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

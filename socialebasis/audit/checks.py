@@ -13,8 +13,8 @@ def check_anchor_store(app_configs, **kwargs):
             checks.Warning(
                 "No anchor store for the audit log: deleting its newest rows, or all rows, "
                 "would not be detected.",
-                hint="Set SB_AUDIT_ANCHOR_FILE to a file outside the database server and "
-                "schedule socialebasis.audit.tasks.record_audit_anchor hourly.",
+                hint="Set SB_AUDIT_ANCHOR_FILE to a file outside the database server; the "
+                "scheduled job record_audit_anchor (socialebasis worker) appends to it hourly.",
                 id="audit.W001",
             )
         ]

@@ -7,6 +7,7 @@ authenticator app would show.
 """
 
 import re
+import time
 
 from django_otp.oath import totp
 from playwright.sync_api import expect
@@ -19,8 +20,20 @@ def _email(key: str) -> str:
     return f"{key.replace('_', '-')}@{EMAIL_DOMAIN}"
 
 
+_LAST_STEP: dict[str, int] = {}
+
+
 def _code(key: str) -> str:
-    return f"{totp(bytes.fromhex(totp_key(key))):06d}"
+    """The persona's current code. A code counts once: when this process already used the
+    current 30-second step for ``key``, the next step's code is given (accepted within the
+    device's tolerance of one step), and after that it waits for a new step."""
+    now = int(time.time()) // 30
+    step = max(now, _LAST_STEP.get(key, -1) + 1)
+    while step > now + 1:
+        time.sleep(1)
+        now = int(time.time()) // 30
+    _LAST_STEP[key] = step
+    return f"{totp(bytes.fromhex(totp_key(key)), drift=step - now):06d}"
 
 
 def _log_in(page, key: str) -> None:
