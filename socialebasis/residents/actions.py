@@ -33,6 +33,7 @@ from socialebasis.privacy.actions import (
 from socialebasis.privacy.constants import PURPOSES
 from socialebasis.privacy.registry import resident_data_sections
 from socialebasis.privacy.wording import current_wording
+from socialebasis.residents.access import residents_for_user
 from socialebasis.residents.constants import CONSENT_ON_BEHALF
 from socialebasis.residents.models import Consent, Resident
 
@@ -52,6 +53,19 @@ class ReasonRequired(ValueError):
 
     def __init__(self):
         super().__init__(_("Geef een reden: u doet dit namens de inwoner."))
+
+
+class OutOfReach(ValueError):
+    """The correction would put the file outside what the acting professional may open (a
+    neighbourhood outside their team's districts): they would lose the file mid-work."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Deze buurt ligt buiten het werkgebied van uw team: daarna kunt u het dossier "
+                "niet meer openen. Vraag de privacy officer om het dossier over te dragen."
+            )
+        )
 
 
 class WordingChanged(ValueError):
@@ -189,8 +203,9 @@ def do_change_resident(resident, changes: dict, *, acting_user) -> list[str]:
     is kept). The row is locked while it is written. Returns the names of the fields whose
     value really changed, audited as ``record_changed`` with those names and never the
     values; nothing is written when nothing changed. Raises ValueError for another field or
-    a neighbourhood outside the file's municipality, ValidationError for a value the model
-    refuses (an empty first name, a malformed e-mail address).
+    a neighbourhood outside the file's municipality, OutOfReach when the acting professional
+    could no longer open the file afterwards (nothing is written), ValidationError for a
+    value the model refuses (an empty first name, a malformed e-mail address).
     """
     unknown = set(changes) - set(CORRECTABLE_FIELDS)
     if unknown:
@@ -212,6 +227,11 @@ def do_change_resident(resident, changes: dict, *, acting_user) -> list[str]:
     locked.full_clean(exclude=others, validate_unique=False, validate_constraints=False)
     locked.last_activity_at = timezone.now()
     locked.save(update_fields=[*changed, "last_activity_at"])
+    if (
+        acting_user is not None
+        and not residents_for_user(acting_user).filter(pk=locked.pk).exists()
+    ):
+        raise OutOfReach()  # rolls the change back (atomic)
     for name in changed:
         setattr(resident, name, getattr(locked, name))
     events.record_changed(acting_user, locked, fields=changed)

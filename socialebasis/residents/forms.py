@@ -2,8 +2,13 @@
 erasure confirmation, and rectification (the resident's account details, a professional's
 correction of the file). Errors are Dutch and name the field; input is kept."""
 
+import re
+import unicodedata
+from datetime import date
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +16,9 @@ from socialebasis.privacy.constants import PURPOSES
 from socialebasis.privacy.wording import current_wording
 from socialebasis.residents.actions import CORRECTABLE_FIELDS, REASON_MAX_LENGTH, WordingChanged
 from socialebasis.residents.models import Resident
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+PHONE = re.compile(r"[0-9+()\- ]{3,30}")
 
 REASON_HELP = _(
     "Waarom legt u dit namens de inwoner vast? Deze reden wordt bewaard in het auditlog: "
@@ -184,6 +192,16 @@ class AccountDetailsForm(forms.Form):
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
 
+    def clean_full_name(self):
+        name = self.cleaned_data.get("full_name") or ""
+        # Line breaks, other control characters and invisible direction overrides would let
+        # a name look like something else in lists and mails (Unicode categories Cc, Cf).
+        if any(unicodedata.category(char) in ("Cc", "Cf") for char in name):
+            raise forms.ValidationError(
+                _("Gebruik in uw naam geen regeleinden of onzichtbare tekens."), code="invalid"
+            )
+        return name.strip()
+
     def clean(self):
         cleaned = super().clean()
         email = cleaned.get("email")
@@ -232,6 +250,23 @@ class ResidentForm(forms.ModelForm):
             seen = self.add_initial_prefix(name)
             if self.is_bound and seen in self.data:
                 self.initial[name] = self.data[seen]  # shown again: still what they first saw
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born and not (EARLIEST_BIRTH <= born <= timezone.localdate()):
+            raise forms.ValidationError(
+                _("Vul een geboortedatum in tussen 1900 en vandaag."), code="out_of_range"
+            )
+        return born
+
+    def clean_phone(self):
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        if phone and not PHONE.fullmatch(phone):
+            raise forms.ValidationError(
+                _("Gebruik alleen cijfers, spaties en + - ( ), bijvoorbeeld 020 123 4567."),
+                code="invalid",
+            )
+        return phone
 
     def hidden_initials(self):
         """The hidden inputs with the values the professional saw (the Utrecht field

@@ -151,6 +151,8 @@ def resident_edit(request, resident_id):
     if request.method == "POST" and form.is_valid():
         try:
             changed = actions.do_change_resident(resident, form.changes(), acting_user=request.user)
+        except actions.OutOfReach as exc:
+            form.add_error("neighbourhood", str(exc))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -309,3 +309,46 @@ def test_audited_fields_are_exactly_the_fields_that_changed(world, changes):
         assert getattr(after, name) == changes.get(name, getattr(before, name))
     rows = list(AuditEvent.objects.filter(sequence__gt=last or 0))
     assert [r.fields for r in rows] == ([expected] if expected else [])
+
+
+# ---------------------------------------------------------------- found by trying it from outside
+
+
+def test_a_worker_cannot_move_the_file_out_of_her_teams_reach(client, world):
+    elsewhere = world.oost_file.neighbourhood  # Amsterdam, but not her team's districts
+    login_as(client, world.social_worker)
+    response = client.post(_edit(world), _file_form(world, neighbourhood=str(elsewhere.pk)))
+    html = response.content.decode()
+    assert response.status_code == 200 and "buiten het werkgebied van uw team" in html
+    file = Resident.objects.get(pk=world.resident_file.pk)
+    assert file.neighbourhood_id == world.resident_file.neighbourhood_id
+    assert not AuditEvent.objects.filter(event="record_changed").exists()
+    # The privacy officer (municipality-wide) may move it.
+    login_as(client, world.privacy_officer)
+    response = client.post(_edit(world), _file_form(world, neighbourhood=str(elsewhere.pk)))
+    assert response.status_code == 302
+    assert Resident.objects.get(pk=world.resident_file.pk).neighbourhood_id == elsewhere.pk
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date_of_birth", "2099-01-01", "tussen 1900 en vandaag"),
+        ("date_of_birth", "0001-01-01", "tussen 1900 en vandaag"),
+        ("phone", "<b>abc</b>", "Gebruik alleen cijfers"),
+    ],
+)
+def test_impossible_dates_and_phone_numbers_are_refused(client, world, field, value, message):
+    login_as(client, world.social_worker)
+    response = client.post(_edit(world), _file_form(world, **{field: value}))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not AuditEvent.objects.filter(event="record_changed").exists()
+
+
+@pytest.mark.parametrize("name", ["Fatima\nYilmaz", "Fatima \u202eztimlaY", "Fa\x07tima"])
+def test_a_name_with_line_breaks_or_invisible_characters_is_refused(client, world, name):
+    login_as(client, world.resident)
+    response = client.post(ACCOUNT, _account_form(full_name=name))
+    assert response.status_code == 200
+    assert "geen regeleinden of onzichtbare tekens" in response.content.decode()
+    assert User.objects.get(pk=world.resident.user.pk).full_name == "Fatima Yilmaz"

@@ -65,5 +65,9 @@ class Command(BaseCommand):
                 self.stdout.write("  laatste: nog nooit")
             else:
                 state = {True: "gelukt", False: "MISLUKT", None: "bezig"}[run.succeeded]
-                when = timezone.localtime(run.occurrence)
-                self.stdout.write(f"  laatste: {when:%Y-%m-%d %H:%M} {state} {run.outcome}")
+                due = timezone.localtime(run.occurrence)
+                ran = timezone.localtime(run.claimed_at)
+                self.stdout.write(
+                    f"  laatste: gepland {due:%Y-%m-%d %H:%M}, gestart {ran:%Y-%m-%d %H:%M}: "
+                    f"{state} {run.outcome}"
+                )
