@@ -103,7 +103,7 @@ def _ms(text: str) -> float:
 
 def parse_wrk(output: str, run: Run) -> Run:
     """Fill ``run`` from wrk's ``--latency`` report; ValueError when it is not one."""
-    percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", output, re.M))
+    percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)\s*$", output, re.M))
     if len(percentiles) < 3:
         raise ValueError(f"not a wrk --latency report:\n{output}")
     run.p50, run.p90, run.p99 = (_ms(percentiles[p]) for p in ("50", "90", "99"))
@@ -130,8 +130,10 @@ class Sampler(threading.Thread):
         self.server = psutil.Process(server_pid)
         self.stop = threading.Event()
         self.samples: list[dict] = []
+        self.known: dict = {}
 
     def _groups(self) -> dict[str, list]:
+        # The same Process objects each time: cpu_percent() measures since its last call.
         gunicorn = [self.server, *self.server.children(recursive=True)]
         postgres = [
             p
@@ -139,11 +141,13 @@ class Sampler(threading.Thread):
             if (p.info["name"] or "").startswith("postgres")
             and "sb_http_bench" in " ".join(p.info["cmdline"] or [])
         ]
-        return {"gunicorn": gunicorn, "postgres": postgres}
+        groups = {}
+        for kind, found in (("gunicorn", gunicorn), ("postgres", postgres)):
+            groups[kind] = [self.known.setdefault(p.pid, p) for p in found]
+        return groups
 
     def run(self) -> None:
-        groups = self._groups()
-        for processes in groups.values():
+        for processes in self._groups().values():
             for process in processes:
                 with contextlib.suppress(self.psutil.Error):
                     process.cpu_percent(None)
