@@ -375,35 +375,32 @@ for _app, _what in ADMIN_APPS.items():
         note="old-style link to the change page",
         group=ADMIN,
     )
-# django-tasks-db's admin is read-only: adding or deleting is refused; the persona world has
-# no task rows (tests run tasks immediately), so a task's page sends the administrator back.
-for _action, _get, _post in (
-    ("add", FORBIDDEN, FORBIDDEN),
-    ("delete", FORBIDDEN, FORBIDDEN),
-    ("change", TO_ADMIN_INDEX, FORBIDDEN),
-    ("history", TO_ADMIN_INDEX, TO_ADMIN_INDEX),
-):
-    MATRIX[f"admin:django_tasks_database_dbtaskresult_{_action}"] = Entry(
-        row(TO_ADMIN_LOGIN, administrator=_get),
-        post=row(TO_ADMIN_LOGIN, administrator=_post),
-        note="background tasks: read-only in the admin",
-        group=ADMIN,
-    )
+
+
+def _read_only_admin(model: str, note: str) -> None:
+    """Rows of an admin that only lists: adding, deleting and editing are refused; with no
+    row in the persona world, an object's page sends the administrator back."""
+    for action, get, post in (
+        ("add", FORBIDDEN, FORBIDDEN),
+        ("delete", FORBIDDEN, FORBIDDEN),
+        ("change", TO_ADMIN_INDEX, FORBIDDEN),
+        ("history", TO_ADMIN_INDEX, TO_ADMIN_INDEX),
+    ):
+        MATRIX[f"admin:{model}_{action}"] = Entry(
+            row(TO_ADMIN_LOGIN, administrator=get),
+            post=row(TO_ADMIN_LOGIN, administrator=post),
+            note=note,
+            group=ADMIN,
+        )
+
+
+# django-tasks-db's admin is read-only (tests run tasks immediately: no task rows).
+_read_only_admin("django_tasks_database_dbtaskresult", "background tasks: read-only in the admin")
 # Four-eyes role grants: requested on the membership pages, decided with the list's actions
-# (approve, reject) by another administrator; never added, edited or deleted by hand. The
-# persona world has no grant, so a grant's page sends the administrator back.
-for _action, _get, _post in (
-    ("add", FORBIDDEN, FORBIDDEN),
-    ("delete", FORBIDDEN, FORBIDDEN),
-    ("change", TO_ADMIN_INDEX, FORBIDDEN),
-    ("history", TO_ADMIN_INDEX, TO_ADMIN_INDEX),
-):
-    MATRIX[f"admin:accounts_rolegrant_{_action}"] = Entry(
-        row(TO_ADMIN_LOGIN, administrator=_get),
-        post=row(TO_ADMIN_LOGIN, administrator=_post),
-        note="role grants (four eyes): decided in the list, read-only otherwise",
-        group=ADMIN,
-    )
+# (approve, reject) by another administrator; never added, edited or deleted by hand.
+_read_only_admin(
+    "accounts_rolegrant", "role grants (four eyes): decided in the list, read-only otherwise"
+)
 MATRIX["admin:auth_user_password_change"] = Entry(
     STAFF_ONLY, post=STAFF_ONLY, note="set a user's password", group=ADMIN
 )

@@ -7,25 +7,14 @@ import smtplib
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from socialebasis.accounts import tasks
 from socialebasis.accounts.tests.factories import UserFactory
 from socialebasis.lib.tasks import BACKOFF_MINUTES
+from socialebasis.testing.tasks import DATABASE_TASKS, run_worker
 
 pytestmark = pytest.mark.django_db
-
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker(monkeypatch):
-    """The real worker, once over what is waiting (``--batch``). It would close the database
-    connection between tasks, which would end the test's transaction; here it keeps it."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
 def test_password_reset_is_queued_then_sent_by_the_worker(client, settings, monkeypatch):

@@ -5,7 +5,6 @@ import smtplib
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from socialebasis.accounts.tests.factories import UserFactory
@@ -17,18 +16,9 @@ from socialebasis.notifications.tasks import send_notification_email
 from socialebasis.residents.actions import do_give_consent, do_withdraw_consent
 from socialebasis.residents.constants import CONSENT_ON_BEHALF, Purpose
 from socialebasis.testing.personas import build_personas
+from socialebasis.testing.tasks import DATABASE_TASKS, run_worker
 
 pytestmark = pytest.mark.django_db
-
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker(monkeypatch):
-    """The real worker over what waits, keeping the test's connection (see accounts tests)."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    call_command("worker", batch=True, no_startup_delay=True, verbosity=0, schedule=False)
 
 
 def test_account_gets_it_in_the_list_and_by_mail(settings):

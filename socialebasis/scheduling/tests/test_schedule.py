@@ -13,10 +13,10 @@ from socialebasis.lib import schedule
 from socialebasis.lib.schedule import Job, register_job
 from socialebasis.scheduling import runner
 from socialebasis.scheduling.models import ScheduledRun
+from socialebasis.testing.tasks import DATABASE_TASKS, run_worker
 
 AMS = ZoneInfo("Europe/Amsterdam")
 UTC = ZoneInfo("UTC")
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CALLS: list[str] = []
 
 
@@ -138,10 +138,7 @@ def test_the_worker_enqueues_due_jobs_and_records_their_end(only, settings, monk
     assert runner.enqueue_due() == []  # a second worker finds it claimed
     assert CALLS == []  # waiting on the queue
     assert DBTaskResult.objects.get().task_path.endswith("_count_call")
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    call_command("worker", batch=True, no_startup_delay=True, verbosity=0)
+    run_worker(monkeypatch, schedule=True)
     assert CALLS == ["ran"]
     run.refresh_from_db()
     assert run.succeeded is True and run.outcome == "counted" and run.task_id
@@ -151,12 +148,9 @@ def test_the_worker_enqueues_due_jobs_and_records_their_end(only, settings, monk
 def test_worker_batch_reads_the_schedule_unless_told_not_to(only, settings, monkeypatch):
     only(Job("counter", _count_call, "FREQ=HOURLY;BYMINUTE=0", "test"))
     settings.TASKS = DATABASE_TASKS
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-    call_command("worker", batch=True, no_startup_delay=True, verbosity=0, schedule=False)
+    run_worker(monkeypatch, schedule=False)
     assert CALLS == [] and not ScheduledRun.objects.exists()
-    call_command("worker", batch=True, no_startup_delay=True, verbosity=0)
+    run_worker(monkeypatch, schedule=True)
     assert CALLS == ["ran"]
 
 
